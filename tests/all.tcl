@@ -14,8 +14,9 @@
 #	"N passed, N failed" with ", N skipped" when any were skipped, and the
 #	exit status is 1 when anything failed.
 #
-#	Usage: tclsh all.tcl -launcher PATH ?-file GLOB? ?-timeout SECONDS?
-#	                     ?-ranks LIST? ?-verbose?
+#	Usage: tclsh all.tcl -launcher PATH ?-dir DIR? ?-file GLOB?
+#	                     ?-timeout SECONDS? ?-ranks LIST? ?-verbose?
+#	    -dir      the folder of the test files (default: this file's folder)
 #	    -file     run only the files whose name matches GLOB
 #	    -ranks    run multi-rank files only at these rank counts
 #	    -verbose  print each run's full output, not only that of failures
@@ -26,6 +27,7 @@ namespace eval driver {
     variable testDir [file dirname [file normalize [info script]]]
     variable options [dict create \
         -launcher [file join [file dirname $testDir] scripts hedflow] \
+        -dir $testDir \
         -file * \
         -timeout [expr {[info exists ::env(HEDFLOW_TEST_TIMEOUT)] ? $::env(HEDFLOW_TEST_TIMEOUT) : 600}] \
         -ranks {} \
@@ -47,11 +49,15 @@ proc driver::parseOptions {arguments} {
             continue
         }
         if {![dict exists $options $name] || [llength $arguments] == 0} {
-            puts stderr "all.tcl: invalid option '$name'\nUsage: tclsh all.tcl -launcher PATH ?-file GLOB? ?-timeout SECONDS? ?-ranks LIST? ?-verbose?"
+            puts stderr "all.tcl: invalid option '$name'\nUsage: tclsh all.tcl -launcher PATH ?-dir DIR? ?-file GLOB? ?-timeout SECONDS? ?-ranks LIST? ?-verbose?"
             exit 2
         }
         set arguments [lassign $arguments value]
         dict set options $name $value
+    }
+    if {![string is integer -strict [dict get $options -timeout]] || [dict get $options -timeout] <= 0} {
+        puts stderr "all.tcl: invalid time limit '[dict get $options -timeout]'; give a whole number of seconds"
+        exit 2
     }
     if {![file executable [dict get $options -launcher]]} {
         puts stderr "all.tcl: launcher '[dict get $options -launcher]' not found or not executable; run make first"
@@ -238,11 +244,14 @@ proc driver::main {arguments} {
     variable failedRuns
     parseOptions $arguments
 
+    # Test files find support/testing.tcl beside themselves; this tells it
+    # where the checkout's tests are when the files sit elsewhere.
     set ::env(HEDFLOW_TEST_DIR) $testDir
     set ::env(HEDFLOW_LAUNCHER_PATH) [file normalize [dict get $options -launcher]]
-    set files [lsort [glob -nocomplain -directory $testDir -- [dict get $options -file].test]]
+    set folder [dict get $options -dir]
+    set files [lsort [glob -nocomplain -directory $folder -- [dict get $options -file].test]]
     if {[llength $files] == 0} {
-        puts stderr "all.tcl: no test file matches '[dict get $options -file].test' in $testDir"
+        puts stderr "all.tcl: no test file matches '[dict get $options -file].test' in $folder"
         exit 2
     }
 
