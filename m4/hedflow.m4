@@ -113,6 +113,9 @@ AC_DEFUN([HF_CHECK_MPI], [
      MPI_LIBS=`$MPICC -link-info | sed 's/^[[^ ]]* *//'`
      MPI_CFLAGS=`for hf_word in $MPI_CFLAGS; do case $hf_word in -I*|-D*|-pthread) printf '%s ' "$hf_word";; esac; done`
      MPI_LIBS=`for hf_word in $MPI_LIBS; do case $hf_word in -L*|-l*|-pthread|-Wl,-rpath*) printf '%s ' "$hf_word";; esac; done`])
+  # The packages are C++ but call MPI's C API; these keep mpi.h from
+  # pulling in the deprecated C++ bindings, which need another library.
+  MPI_CFLAGS="$MPI_CFLAGS -DOMPI_SKIP_MPICXX=1 -DMPICH_SKIP_MPICXX=1"
   AC_MSG_RESULT([$MPI_CFLAGS $MPI_LIBS])
 
   hf_save_CPPFLAGS=$CPPFLAGS
