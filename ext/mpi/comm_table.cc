@@ -35,7 +35,7 @@ LookupComm(Tcl_Interp *interp, Tcl_Obj *handle, MPI_Comm *comm)
         return TCL_OK;
     }
 
-    auto found = createdComms.find(name);
+    auto found = createdComms.find(name.rfind("::", 0) == 0 ? name.substr(2) : name);
     if (found == createdComms.end()) {
         Tcl_SetObjResult(interp, Tcl_ObjPrintf(
             "unknown communicator \"%s\": use mpi::comm_world, mpi::comm_self "
@@ -62,7 +62,7 @@ RegisterComm(MPI_Comm comm)
 void
 ForgetComm(const std::string &handle)
 {
-    createdComms.erase(handle);
+    createdComms.erase(handle.rfind("::", 0) == 0 ? handle.substr(2) : handle);
 }
 
 } // namespace hedflow::mpi

@@ -1,40 +1,9 @@
 /*
  * mpi_check.cc --
  *
- *	Conversion of MPI error codes into Tcl errors.
+ *	Conversion of MPI error codes and core errors into Tcl errors.
  */
 #include "mpi_check.h"
-
-#include <cstdio>
-
-namespace {
-
-/* Maps an MPI error class to the word used in the Tcl error code. */
-const char *
-ErrorClassName(int errorClass)
-{
-    switch (errorClass) {
-    case MPI_ERR_BUFFER: return "BUFFER";
-    case MPI_ERR_COUNT: return "COUNT";
-    case MPI_ERR_TYPE: return "TYPE";
-    case MPI_ERR_TAG: return "TAG";
-    case MPI_ERR_COMM: return "COMM";
-    case MPI_ERR_RANK: return "RANK";
-    case MPI_ERR_REQUEST: return "REQUEST";
-    case MPI_ERR_ROOT: return "ROOT";
-    case MPI_ERR_GROUP: return "GROUP";
-    case MPI_ERR_OP: return "OP";
-    case MPI_ERR_ARG: return "ARG";
-    case MPI_ERR_TRUNCATE: return "TRUNCATE";
-    case MPI_ERR_OTHER: return "OTHER";
-    case MPI_ERR_INTERN: return "INTERN";
-    case MPI_ERR_PENDING: return "PENDING";
-    case MPI_ERR_IN_STATUS: return "IN_STATUS";
-    default: return "UNKNOWN";
-    }
-}
-
-} // namespace
 
 int
 MpiCheck(Tcl_Interp *interp, const char *command, int code)
@@ -42,18 +11,20 @@ MpiCheck(Tcl_Interp *interp, const char *command, int code)
     if (code == MPI_SUCCESS) {
         return TCL_OK;
     }
+    return SetErrorResult(interp, command, hedflow::mpi::MpiErrorFromCode(code));
+}
 
-    char text[MPI_MAX_ERROR_STRING];
-    int length = 0;
-    if (MPI_Error_string(code, text, &length) != MPI_SUCCESS) {
-        length = snprintf(text, sizeof text, "MPI error %d", code);
+int
+SetErrorResult(Tcl_Interp *interp, const char *command, const hedflow::mpi::Error &error)
+{
+    Tcl_SetObjResult(interp, Tcl_ObjPrintf("%s: %s", command, error.what()));
+
+    Tcl_Obj *code = Tcl_NewListObj(0, nullptr);
+    Tcl_ListObjAppendElement(nullptr, code, Tcl_NewStringObj("MPI", -1));
+    for (const std::string &word : error.codeWords) {
+        Tcl_ListObjAppendElement(nullptr, code,
+                                 Tcl_NewStringObj(word.data(), static_cast<int>(word.size())));
     }
-    int errorClass = MPI_ERR_UNKNOWN;
-    MPI_Error_class(code, &errorClass);
-
-    char number[32];
-    snprintf(number, sizeof number, "%d", code);
-    Tcl_SetObjResult(interp, Tcl_ObjPrintf("%s: %.*s", command, length, text));
-    Tcl_SetErrorCode(interp, "MPI", ErrorClassName(errorClass), number, (char *)NULL);
+    Tcl_SetObjErrorCode(interp, code);
     return TCL_ERROR;
 }

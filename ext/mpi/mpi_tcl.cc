@@ -1,32 +1,28 @@
 /*
  * mpi_tcl.cc --
  *
- *	Tcl commands of the mpi package (namespace ::mpi) and its entry point
- *	Mpi_Init. Commands follow the TclMPI command set: the Tcl command
- *	mpi::comm_size is the C function MpiCommSizeCmd.
+ *	Entry point Mpi_Init of the mpi package (namespace ::mpi), the
+ *	start-up and shutdown commands, and the table of all commands. The
+ *	commands follow the TclMPI 1.2 command set, so a TclMPI script ports
+ *	by renaming tclmpi:: to mpi::; the other commands live in the files
+ *	listed in commands.h.
  */
 #include <dlfcn.h>
 #include <cstdint>
 #include <cstdlib>
 #include <string>
+#include <vector>
 
 #include <mpi.h>
 #include <tcl.h>
 
 #include "comm_table.h"
+#include "commands.h"
+#include "conversion.h"
 #include "mpi_check.h"
 
-using hedflow::mpi::LookupComm;
+namespace hedflow::mpi {
 
-namespace {
-
-/*
- * StartedAndNotFinished --
- *
- *	Results:
- *	    1 when MPI_Init has run and MPI_Finalize has not. Otherwise 0, with
- *	    an error naming command in the interpreter result.
- */
 int
 StartedAndNotFinished(Tcl_Interp *interp, const char *command)
 {
@@ -44,6 +40,12 @@ StartedAndNotFinished(Tcl_Interp *interp, const char *command)
                      (char *)NULL);
     return 0;
 }
+
+} // namespace hedflow::mpi
+
+using namespace hedflow::mpi;
+
+namespace {
 
 /*
  * MakeLibmpiGlobal --
@@ -110,7 +112,8 @@ ExitMpiAware(ClientData clientData)
  *
  *	Side effects:
  *	    Initializes MPI and sets MPI_ERRORS_RETURN on the predefined
- *	    communicators.
+ *	    communicators. Like MPI_Init in C, passes the global argv to MPI
+ *	    and sets argv and argc to what MPI leaves of it.
  *----------------------------------------------------------------------
  */
 int
@@ -130,13 +133,39 @@ MpiInitCmd(ClientData, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
         return TCL_ERROR;
     }
 
+    /* MPI may remove its own options from the arguments it is given. */
+    std::vector<std::string> words;
+    Tcl_Obj *argv0 = Tcl_GetVar2Ex(interp, "::argv0", nullptr, TCL_GLOBAL_ONLY);
+    words.push_back(argv0 != nullptr ? Tcl_GetString(argv0) : "tclsh");
+    Tcl_Obj *argvObj = Tcl_GetVar2Ex(interp, "::argv", nullptr, TCL_GLOBAL_ONLY);
+    int count = 0;
+    Tcl_Obj **elements = nullptr;
+    const bool haveArgv = argvObj != nullptr &&
+                          Tcl_ListObjGetElements(nullptr, argvObj, &count, &elements) == TCL_OK;
+    for (int i = 0; haveArgv && i < count; ++i) {
+        words.push_back(Tcl_GetString(elements[i]));
+    }
+    std::vector<char *> pointers;
+    for (std::string &word : words) {
+        pointers.push_back(word.data());
+    }
+    pointers.push_back(nullptr);
+    int argc = static_cast<int>(words.size());
+    char **argv = pointers.data();
+
     int provided = MPI_THREAD_SINGLE;
-    int argc = 0;
-    char **argv = nullptr;
     if (MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided) != MPI_SUCCESS) {
         Tcl_SetObjResult(interp, Tcl_NewStringObj("mpi::init: MPI_Init_thread failed", -1));
         Tcl_SetErrorCode(interp, "MPI", "INIT", (char *)NULL);
         return TCL_ERROR;
+    }
+    if (haveArgv && argc >= 1) {
+        Tcl_Obj *remaining = Tcl_NewListObj(0, nullptr);
+        for (int i = 1; i < argc; ++i) {
+            Tcl_ListObjAppendElement(nullptr, remaining, Tcl_NewStringObj(argv[i], -1));
+        }
+        Tcl_SetVar2Ex(interp, "::argv", nullptr, remaining, TCL_GLOBAL_ONLY);
+        Tcl_SetVar2Ex(interp, "::argc", nullptr, Tcl_NewIntObj(argc - 1), TCL_GLOBAL_ONLY);
     }
     MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
     MPI_Comm_set_errhandler(MPI_COMM_SELF, MPI_ERRORS_RETURN);
@@ -224,73 +253,49 @@ MpiFinalizedCmd(ClientData, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
     return TCL_OK;
 }
 
+} // namespace
+
 /*
  *----------------------------------------------------------------------
- * mpi::comm_size --
+ * mpi::abort --
  *
- *	Usage: mpi::comm_size COMM
+ *	Usage: mpi::abort COMM ERRORCODE
  *
  *	Results:
- *	    The number of ranks in COMM.
+ *	    None on success: the process ends.
+ *
+ *	Side effects:
+ *	    Flushes stdout and stderr, then asks MPI to end every rank of
+ *	    COMM (in practice the whole job) with exit status ERRORCODE.
  *----------------------------------------------------------------------
  */
 int
-MpiCommSizeCmd(ClientData, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
+hedflow::mpi::MpiAbortCmd(ClientData, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
 {
-    if (objc != 2) {
-        Tcl_WrongNumArgs(interp, 1, objv, "comm");
+    if (objc != 3) {
+        Tcl_WrongNumArgs(interp, 1, objv, "comm errorcode");
         return TCL_ERROR;
     }
 
     MPI_Comm comm;
-    if (LookupComm(interp, objv[1], &comm) != TCL_OK) {
+    int errorCode = 0;
+    if (LookupComm(interp, objv[1], &comm) != TCL_OK ||
+        Tcl_GetIntFromObj(interp, objv[2], &errorCode) != TCL_OK) {
         return TCL_ERROR;
     }
-    if (!StartedAndNotFinished(interp, "mpi::comm_size")) {
+    if (!StartedAndNotFinished(interp, "mpi::abort")) {
         return TCL_ERROR;
     }
 
-    int size = 0;
-    if (MpiCheck(interp, "mpi::comm_size", MPI_Comm_size(comm, &size)) != TCL_OK) {
-        return TCL_ERROR;
+    for (int channel : {TCL_STDOUT, TCL_STDERR}) {
+        if (Tcl_Channel open = Tcl_GetStdChannel(channel)) {
+            Tcl_Flush(open);
+        }
     }
-    Tcl_SetObjResult(interp, Tcl_NewIntObj(size));
-    return TCL_OK;
+    return MpiCheck(interp, "mpi::abort", MPI_Abort(comm, errorCode));
 }
 
-/*
- *----------------------------------------------------------------------
- * mpi::comm_rank --
- *
- *	Usage: mpi::comm_rank COMM
- *
- *	Results:
- *	    The rank of this process in COMM.
- *----------------------------------------------------------------------
- */
-int
-MpiCommRankCmd(ClientData, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
-{
-    if (objc != 2) {
-        Tcl_WrongNumArgs(interp, 1, objv, "comm");
-        return TCL_ERROR;
-    }
-
-    MPI_Comm comm;
-    if (LookupComm(interp, objv[1], &comm) != TCL_OK) {
-        return TCL_ERROR;
-    }
-    if (!StartedAndNotFinished(interp, "mpi::comm_rank")) {
-        return TCL_ERROR;
-    }
-
-    int rank = 0;
-    if (MpiCheck(interp, "mpi::comm_rank", MPI_Comm_rank(comm, &rank)) != TCL_OK) {
-        return TCL_ERROR;
-    }
-    Tcl_SetObjResult(interp, Tcl_NewIntObj(rank));
-    return TCL_OK;
-}
+namespace {
 
 struct CommandEntry {
     const char *name;
@@ -302,8 +307,40 @@ const CommandEntry commands[] = {
     {"::mpi::initialized", MpiInitializedCmd},
     {"::mpi::finalize", MpiFinalizeCmd},
     {"::mpi::finalized", MpiFinalizedCmd},
+    {"::mpi::abort", MpiAbortCmd},
+    {"::mpi::conv_set", MpiConvSetCmd},
+    {"::mpi::conv_get", MpiConvGetCmd},
     {"::mpi::comm_size", MpiCommSizeCmd},
     {"::mpi::comm_rank", MpiCommRankCmd},
+    {"::mpi::comm_split", MpiCommSplitCmd},
+    {"::mpi::comm_free", MpiCommFreeCmd},
+    {"::mpi::barrier", MpiBarrierCmd},
+    {"::mpi::comm_split_type", MpiCommSplitTypeCmd},
+    {"::mpi::node_leaders", MpiNodeLeadersCmd},
+    {"::mpi::hostname", MpiHostnameCmd},
+    {"::mpi::send", MpiSendCmd},
+    {"::mpi::isend", MpiIsendCmd},
+    {"::mpi::recv", MpiRecvCmd},
+    {"::mpi::irecv", MpiIrecvCmd},
+    {"::mpi::probe", MpiProbeCmd},
+    {"::mpi::iprobe", MpiIprobeCmd},
+    {"::mpi::wait", MpiWaitCmd},
+    {"::mpi::waitall", MpiWaitallCmd},
+    {"::mpi::bcast", MpiBcastCmd},
+    {"::mpi::scatter", MpiScatterCmd},
+    {"::mpi::gather", MpiGatherCmd},
+    {"::mpi::allgather", MpiAllgatherCmd},
+    {"::mpi::reduce", MpiReduceCmd},
+    {"::mpi::allreduce", MpiAllreduceCmd},
+    {"::mpi::bcast_file", MpiBcastFileCmd},
+};
+
+/* Variables whose value is their own qualified name, as TclMPI defines
+ * them, so $mpi::int and the literal mpi::int both work. */
+const char *const constantNames[] = {
+    "comm_world", "comm_self", "comm_null", "auto", "int", "double", "intint", "dblint",
+    "max", "min", "sum", "prod", "land", "band", "lor", "bor", "lxor", "bxor", "maxloc",
+    "minloc", "any_source", "any_tag", "undefined", "error", "abort", "tozero",
 };
 
 } // namespace
@@ -318,8 +355,9 @@ const CommandEntry commands[] = {
  *	    TCL_OK, or TCL_ERROR when the Tcl stubs do not match.
  *
  *	Side effects:
- *	    Creates the ::mpi commands and handle variables, installs the
- *	    MPI-aware exit procedure and provides package mpi.
+ *	    Creates and exports the ::mpi commands, sets the constant
+ *	    variables (handles, types, operators, policies) and mpi::version,
+ *	    installs the MPI-aware exit procedure and provides package mpi.
  *----------------------------------------------------------------------
  */
 extern "C" int
@@ -330,22 +368,28 @@ Mpi_Init(Tcl_Interp *interp)
     }
     MakeLibmpiGlobal();
 
-    if (Tcl_CreateNamespace(interp, "::mpi", nullptr, nullptr) == nullptr) {
+    Tcl_Namespace *ns = Tcl_CreateNamespace(interp, "::mpi", nullptr, nullptr);
+    if (ns == nullptr) {
         return TCL_ERROR;
     }
     for (const CommandEntry &entry : commands) {
         Tcl_CreateObjCommand(interp, entry.name, entry.proc, nullptr, nullptr);
     }
+    /* Exported like TclMPI's, for `namespace import mpi::*`. */
+    if (Tcl_Export(interp, ns, "*", 0) != TCL_OK) {
+        return TCL_ERROR;
+    }
 
-    /* Handles are plain strings, so `$mpi::comm_world` and the literal
-     * name both work. */
-    const char *handles[] = {"comm_world", "comm_self", "comm_null"};
-    for (const char *handle : handles) {
-        Tcl_Obj *value = Tcl_ObjPrintf("mpi::%s", handle);
-        if (Tcl_SetVar2Ex(interp, (std::string("::mpi::") + handle).c_str(), nullptr, value,
+    for (const char *name : constantNames) {
+        Tcl_Obj *value = Tcl_ObjPrintf("mpi::%s", name);
+        if (Tcl_SetVar2Ex(interp, (std::string("::mpi::") + name).c_str(), nullptr, value,
                           TCL_LEAVE_ERR_MSG) == nullptr) {
             return TCL_ERROR;
         }
+    }
+    if (Tcl_SetVar2Ex(interp, "::mpi::version", nullptr, Tcl_NewStringObj(PACKAGE_VERSION, -1),
+                      TCL_LEAVE_ERR_MSG) == nullptr) {
+        return TCL_ERROR;
     }
 
     Tcl_SetExitProc(ExitMpiAware);
