@@ -1,22 +1,130 @@
-/* hed.i -- SWIG interface of the hed package: the exposed API, listed
- * explicitly. C++ exceptions become Tcl errors carrying their message. */
-%module hed
+/* hed.i -- SWIG interface of the hed package (Tcl namespace hed_core,
+ * wrapped by the procs of hed.tcl in namespace hed).
+ *
+ * The exposed API is listed explicitly below. hed::Value results become
+ * Tcl dicts and lists (null becomes an empty string); Tcl lists become
+ * std::vector arguments. %exception turns a hed::Error into a Tcl error
+ * with its message and error code (such as {HED INPUT PARSE file line}),
+ * so no C++ exception reaches Tcl. */
+%module hed_core
 
 %{
+#include <new>
+#include "api.h"
+#include "error.h"
 #include "version.h"
+
+/* Returns a new Tcl object for value (reference count 0). */
+static Tcl_Obj *
+hed_value_to_tcl(const hed::Value &value)
+{
+    switch (value.kind()) {
+    case hed::Value::Kind::Null:
+        return Tcl_NewObj();
+    case hed::Value::Kind::Integer:
+        return Tcl_NewWideIntObj((Tcl_WideInt) value.as_integer());
+    case hed::Value::Kind::Real:
+        return Tcl_NewDoubleObj(value.as_real());
+    case hed::Value::Kind::String:
+        return Tcl_NewStringObj(value.as_string().data(), (int) value.as_string().size());
+    case hed::Value::Kind::List: {
+        Tcl_Obj *list = Tcl_NewListObj(0, NULL);
+        for (const hed::Value &item : value.items()) {
+            Tcl_ListObjAppendElement(NULL, list, hed_value_to_tcl(item));
+        }
+        return list;
+    }
+    case hed::Value::Kind::Dict: {
+        Tcl_Obj *dict = Tcl_NewDictObj();
+        for (const auto &entry : value.entries()) {
+            Tcl_DictObjPut(NULL, dict, Tcl_NewStringObj(entry.first.data(), (int) entry.first.size()),
+                           hed_value_to_tcl(entry.second));
+        }
+        return dict;
+    }
+    }
+    return Tcl_NewObj();
+}
+
+/* Sets the interpreter's result and error code from a C++ error. */
+static void
+hed_set_error(Tcl_Interp *interp, const char *message, const std::vector<std::string> &code)
+{
+    Tcl_Obj *list = Tcl_NewListObj(0, NULL);
+    for (const std::string &word : code) {
+        Tcl_ListObjAppendElement(NULL, list, Tcl_NewStringObj(word.data(), (int) word.size()));
+    }
+    Tcl_SetObjResult(interp, Tcl_NewStringObj(message, -1));
+    Tcl_SetObjErrorCode(interp, list);
+}
 %}
 
 %include <std_string.i>
 
+%typemap(out) hed::Value {
+    Tcl_SetObjResult(interp, hed_value_to_tcl($1));
+}
+
+%typemap(in) const hed::StringList & (hed::StringList words) {
+    int count;
+    Tcl_Obj **items;
+    if (Tcl_ListObjGetElements(interp, $input, &count, &items) != TCL_OK) {
+        SWIG_fail;
+    }
+    for (int i = 0; i < count; i++) {
+        words.push_back(Tcl_GetString(items[i]));
+    }
+    $1 = &words;
+}
+%typemap(typecheck) const hed::StringList & "$1 = 1;"
+
+%typemap(in) const hed::RealList & (hed::RealList numbers) {
+    int count;
+    Tcl_Obj **items;
+    if (Tcl_ListObjGetElements(interp, $input, &count, &items) != TCL_OK) {
+        SWIG_fail;
+    }
+    numbers.reserve(count);
+    for (int i = 0; i < count; i++) {
+        double number;
+        if (Tcl_GetDoubleFromObj(interp, items[i], &number) != TCL_OK) {
+            SWIG_fail;
+        }
+        numbers.push_back(number);
+    }
+    $1 = &numbers;
+}
+
 %exception {
     try {
         $action
+    } catch (const hed::Error &error) {
+        hed_set_error(interp, error.what(), error.code());
+        SWIG_fail;
+    } catch (const std::bad_alloc &) {
+        hed_set_error(interp, "out of memory", {"HED", "MEMORY"});
+        SWIG_fail;
     } catch (const std::exception &error) {
-        Tcl_SetObjResult(interp, Tcl_NewStringObj(error.what(), -1));
+        hed_set_error(interp, error.what(), {"HED", "INTERNAL"});
         SWIG_fail;
     }
 }
 
 namespace hed {
+class Value;
+typedef std::vector<std::string> StringList;
+typedef std::vector<double> RealList;
+
 std::string version();
+
+Value metrics(const std::string &path, const StringList &options);
+Value metrics_line(const std::string &path, const std::string &format,
+                   const StringList &options);
+std::string metrics_csv_header(const StringList &options);
+
+std::string partial_file(const std::string &path, const StringList &options);
+std::string partial_values(const RealList &auc_true, const RealList &auc_pred,
+                           const StringList &options);
+std::string partial_merge(const StringList &partials);
+Value partial_result(const std::string &partial);
 }

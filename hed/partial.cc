@@ -1,0 +1,664 @@
+// partial.cc -- mergeable partial statistics of prediction errors.
+#include "partial.h"
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <limits>
+#include <sstream>
+
+#include "error.h"
+#include "options.h"
+#include "ranges.h"
+
+namespace hed {
+
+bool
+PartialConfig::operator==(const PartialConfig &other) const
+{
+    return alphas == other.alphas && ranges == other.ranges && threshold == other.threshold
+        && beta == other.beta && histogram_low == other.histogram_low
+        && histogram_high == other.histogram_high && histogram_bins == other.histogram_bins;
+}
+
+PartialConfig
+parse_partial_config(const std::vector<std::string> &options, std::vector<std::string> *rest)
+{
+    PartialConfig config;
+    OptionList list(options);
+    while (list.more()) {
+        std::string name = list.name();
+        if (name == "-alphas") {
+            config.alphas = list.reals();
+        } else if (name == "-ranges") {
+            config.ranges.clear();
+            for (int64_t k : list.integers(1, 100000)) {
+                config.ranges.push_back(int(k));
+            }
+        } else if (name == "-threshold") {
+            config.threshold = list.real();
+        } else if (name == "-beta") {
+            config.beta = list.real();
+            if (config.beta <= 0) {
+                usage_error("option -beta expects a positive number");
+            }
+        } else if (name == "-histogram") {
+            std::vector<double> spec = list.reals();
+            if (spec.size() != 3 || !(spec[0] < spec[1]) || spec[2] < 1 || spec[2] > 1e6
+                || spec[2] != std::floor(spec[2])) {
+                usage_error("option -histogram expects {LOW HIGH BINS} with LOW < HIGH and 1 <= BINS <= 1000000");
+            }
+            config.histogram_low = spec[0];
+            config.histogram_high = spec[1];
+            config.histogram_bins = int(spec[2]);
+        } else if (rest != nullptr) {
+            rest->push_back(name);
+            rest->push_back(list.text());
+        } else {
+            usage_error("unknown option \"" + name + "\": expected -alphas, -ranges, -threshold, -beta or -histogram");
+        }
+    }
+    return config;
+}
+
+void
+CompensatedSum::add(double x)
+{
+    double total = sum + x;
+    if (std::fabs(sum) >= std::fabs(x)) {
+        compensation += (sum - total) + x;
+    } else {
+        compensation += (x - total) + sum;
+    }
+    sum = total;
+}
+
+void
+CompensatedSum::merge(const CompensatedSum &other)
+{
+    add(other.sum);
+    add(other.compensation);
+}
+
+void
+RangeCell::merge(const RangeCell &other)
+{
+    n += other.n;
+    abs_error.merge(other.abs_error);
+    squared_error.merge(other.squared_error);
+    error.merge(other.error);
+}
+
+Value
+RangeCell::value(double low, double high) const
+{
+    Value row = Value::dict();
+    if (low == low) {
+        row.set("lo", Value::real(low));
+        row.set("hi", Value::real(high));
+    }
+    row.set("n", Value::integer(int64_t(n)));
+    double count = double(n);
+    row.set("mae", n > 0 ? Value::real(abs_error.value() / count) : Value());
+    row.set("rmse", n > 0 ? Value::real(std::sqrt(squared_error.value() / count)) : Value());
+    row.set("mean_error", n > 0 ? Value::real(error.value() / count) : Value());
+    return row;
+}
+
+Partial::Partial(PartialConfig config) : config_(std::move(config))
+{
+    poly_.resize(config_.alphas.size());
+    ranges_.resize(config_.ranges.size());
+    for (size_t r = 0; r < config_.ranges.size(); r++) {
+        ranges_[r].resize(size_t(config_.ranges[r]));
+    }
+    outside_.resize(config_.ranges.size());
+    histogram_.assign(size_t(config_.histogram_bins), 0);
+}
+
+double
+Partial::nan()
+{
+    return std::numeric_limits<double>::quiet_NaN();
+}
+
+namespace internal {
+
+/// \returns (1 - y)^alpha, by multiplication when alpha is a small integer.
+inline double
+poly_weight(double base, double alpha)
+{
+    switch (int(alpha)) {
+    case 0: if (alpha == 0) return 1.0; break;
+    case 1: if (alpha == 1) return base; break;
+    case 2: if (alpha == 2) return base * base; break;
+    case 3: if (alpha == 3) return base * base * base; break;
+    case 4: if (alpha == 4) { double s = base * base; return s * s; } break;
+    default: break;
+    }
+    return std::pow(base, alpha);
+}
+
+} // namespace internal
+
+void
+Partial::add(const double *y, const double *p, size_t n)
+{
+    if (n == 0) {
+        return;
+    }
+
+    // The records become a partial of their own (two passes: means, then
+    // central moments), which is then merged: more accurate than updating
+    // the moments one record at a time, and faster.
+    Partial batch(config_);
+    double sum_y = 0.0, sum_p = 0.0;
+    double min_y = y[0], max_y = y[0];
+    for (size_t i = 0; i < n; i++) {
+        sum_y += y[i];
+        sum_p += p[i];
+        min_y = std::min(min_y, y[i]);
+        max_y = std::max(max_y, y[i]);
+    }
+    double count = double(n);
+    double mean_y = sum_y / count, mean_p = sum_p / count;
+    double mean_e = mean_p - mean_y;
+
+    // The mean error is refined by one correction pass, because it is the
+    // difference of two close means.
+    double correction = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        correction += (p[i] - y[i]) - mean_e;
+    }
+    mean_e += correction / count;
+
+    double m2_y = 0, m2_p = 0, c_yp = 0, m2_e = 0, m3_e = 0, m4_e = 0, abs_sum = 0, sq_sum = 0;
+    double threshold = config_.threshold;
+    double hist_low = config_.histogram_low;
+    double hist_scale = config_.histogram_bins / (config_.histogram_high - config_.histogram_low);
+    size_t alpha_count = config_.alphas.size();
+    std::vector<double> poly(alpha_count, 0.0);
+    for (size_t i = 0; i < n; i++) {
+        double dy = y[i] - mean_y, dp = p[i] - mean_p;
+        double e = p[i] - y[i];
+        double de = e - mean_e;
+        double de2 = de * de;
+        m2_y += dy * dy;
+        m2_p += dp * dp;
+        c_yp += dy * dp;
+        m2_e += de2;
+        m3_e += de2 * de;
+        m4_e += de2 * de2;
+        double ae = std::fabs(e);
+        abs_sum += ae;
+        sq_sum += e * e;
+        double base = 1.0 - y[i];
+        for (size_t a = 0; a < alpha_count; a++) {
+            poly[a] += ae * internal::poly_weight(base, config_.alphas[a]);
+        }
+        for (size_t r = 0; r < config_.ranges.size(); r++) {
+            int index = range_index(y[i], config_.ranges[r]);
+            RangeCell &cell = index < 0 ? batch.outside_[r] : batch.ranges_[r][size_t(index)];
+            cell.n++;
+            cell.abs_error.add(ae);
+            cell.squared_error.add(e * e);
+            cell.error.add(e);
+        }
+        bool sensitive = y[i] < threshold, predicted = p[i] < threshold;
+        batch.true_positive_ += sensitive && predicted;
+        batch.false_positive_ += !sensitive && predicted;
+        batch.false_negative_ += sensitive && !predicted;
+        batch.true_negative_ += !sensitive && !predicted;
+        double position = (e - hist_low) * hist_scale;
+        if (position < 0) {
+            batch.underflow_++;
+        } else if (position >= config_.histogram_bins) {
+            // The last bin is closed at the upper edge.
+            if (e == config_.histogram_high) {
+                batch.histogram_[size_t(config_.histogram_bins - 1)]++;
+            } else {
+                batch.overflow_++;
+            }
+        } else {
+            batch.histogram_[size_t(position)]++;
+        }
+    }
+
+    batch.n_ = n;
+    batch.mean_y_ = mean_y;
+    batch.mean_p_ = mean_p;
+    batch.mean_e_ = mean_e;
+    batch.m2_y_ = m2_y;
+    batch.m2_p_ = m2_p;
+    batch.c_yp_ = c_yp;
+    batch.m2_e_ = m2_e;
+    batch.m3_e_ = m3_e;
+    batch.m4_e_ = m4_e;
+    batch.min_y_ = min_y;
+    batch.max_y_ = max_y;
+    batch.abs_error_.add(abs_sum);
+    batch.squared_error_.add(sq_sum);
+    for (size_t a = 0; a < alpha_count; a++) {
+        batch.poly_[a].add(poly[a]);
+    }
+    merge(batch);
+}
+
+void
+Partial::merge(const Partial &other)
+{
+    if (!(config_ == other.config_)) {
+        throw Error({"HED", "PARTIAL", "MISMATCH"},
+                    "cannot merge partials computed with different options (alphas, ranges, threshold, beta or histogram)");
+    }
+    if (other.n_ == 0) {
+        return;
+    }
+    if (n_ == 0) {
+        *this = other;
+        return;
+    }
+
+    // Pebay (2008), "Formulas for robust, one-pass parallel computation of
+    // covariances and arbitrary-order statistical moments", equations 2.1-2.3.
+    double na = double(n_), nb = double(other.n_), n = na + nb;
+    double dy = other.mean_y_ - mean_y_;
+    double dp = other.mean_p_ - mean_p_;
+    double de = other.mean_e_ - mean_e_;
+    double de2 = de * de;
+    double m2a = m2_e_, m2b = other.m2_e_, m3a = m3_e_, m3b = other.m3_e_;
+
+    m4_e_ = m4_e_ + other.m4_e_ + de2 * de2 * na * nb * (na * na - na * nb + nb * nb) / (n * n * n)
+        + 6.0 * de2 * (na * na * m2b + nb * nb * m2a) / (n * n) + 4.0 * de * (na * m3b - nb * m3a) / n;
+    m3_e_ = m3a + m3b + de2 * de * na * nb * (na - nb) / (n * n) + 3.0 * de * (na * m2b - nb * m2a) / n;
+    m2_e_ = m2a + m2b + de2 * na * nb / n;
+    m2_y_ += other.m2_y_ + dy * dy * na * nb / n;
+    m2_p_ += other.m2_p_ + dp * dp * na * nb / n;
+    c_yp_ += other.c_yp_ + dy * dp * na * nb / n;
+    mean_y_ += dy * nb / n;
+    mean_p_ += dp * nb / n;
+    mean_e_ += de * nb / n;
+    min_y_ = std::min(min_y_, other.min_y_);
+    max_y_ = std::max(max_y_, other.max_y_);
+    n_ += other.n_;
+
+    abs_error_.merge(other.abs_error_);
+    squared_error_.merge(other.squared_error_);
+    for (size_t a = 0; a < poly_.size(); a++) {
+        poly_[a].merge(other.poly_[a]);
+    }
+    for (size_t r = 0; r < ranges_.size(); r++) {
+        for (size_t b = 0; b < ranges_[r].size(); b++) {
+            ranges_[r][b].merge(other.ranges_[r][b]);
+        }
+        outside_[r].merge(other.outside_[r]);
+    }
+    true_positive_ += other.true_positive_;
+    false_positive_ += other.false_positive_;
+    false_negative_ += other.false_negative_;
+    true_negative_ += other.true_negative_;
+    for (size_t b = 0; b < histogram_.size(); b++) {
+        histogram_[b] += other.histogram_[b];
+    }
+    underflow_ += other.underflow_;
+    overflow_ += other.overflow_;
+}
+
+double
+Partial::mse() const
+{
+    return n_ > 0 ? squared_error_.value() / double(n_) : nan();
+}
+
+double
+Partial::rmse() const
+{
+    return std::sqrt(mse());
+}
+
+double
+Partial::mae() const
+{
+    return n_ > 0 ? abs_error_.value() / double(n_) : nan();
+}
+
+double
+Partial::sd_error() const
+{
+    return n_ > 1 ? std::sqrt(m2_e_ / double(n_ - 1)) : nan();
+}
+
+double
+Partial::pcc() const
+{
+    if (n_ < 2 || m2_y_ <= 0 || m2_p_ <= 0) {
+        return nan();
+    }
+    double r = c_yp_ / std::sqrt(m2_y_ * m2_p_);
+    return std::max(-1.0, std::min(1.0, r));
+}
+
+double
+Partial::r2() const
+{
+    if (n_ == 0 || min_y_ == max_y_) {
+        return nan();
+    }
+    return 1.0 - squared_error_.value() / m2_y_;
+}
+
+double
+Partial::mae_poly(size_t alpha_index) const
+{
+    return n_ > 0 ? poly_[alpha_index].value() / double(n_) : nan();
+}
+
+double
+Partial::skewness() const
+{
+    double n = double(n_);
+    if (n_ < 3 || !(m2_e_ > 0)) {
+        return nan();
+    }
+    double m2 = m2_e_ / n, m3 = m3_e_ / n;
+    // scipy treats a variance at rounding level as zero; so does this.
+    if (m2 <= std::pow(std::numeric_limits<double>::epsilon() * std::fabs(mean_e_), 2)) {
+        return nan();
+    }
+    double g1 = m3 / std::pow(m2, 1.5);
+    return g1 * std::sqrt(n * (n - 1)) / (n - 2);
+}
+
+double
+Partial::excess_kurtosis() const
+{
+    double n = double(n_);
+    if (n_ < 4 || !(m2_e_ > 0)) {
+        return nan();
+    }
+    double m2 = m2_e_ / n, m4 = m4_e_ / n;
+    if (m2 <= std::pow(std::numeric_limits<double>::epsilon() * std::fabs(mean_e_), 2)) {
+        return nan();
+    }
+    double g2 = m4 / (m2 * m2) - 3.0;
+    return ((n + 1) * g2 + 6.0) * (n - 1) / ((n - 2) * (n - 3));
+}
+
+/// \returns \a alpha as a dict key: "2" for 2.0, "0.5" for 0.5.
+static std::string
+alpha_key(double alpha)
+{
+    if (alpha == std::floor(alpha) && std::fabs(alpha) < 1e15) {
+        return std::to_string(int64_t(alpha));
+    }
+    return format_real(alpha);
+}
+
+Value
+Partial::sensitivity() const
+{
+    Value out = Value::dict();
+    double tp = double(true_positive_), fp = double(false_positive_), fn = double(false_negative_);
+    double precision = tp + fp > 0 ? tp / (tp + fp) : nan();
+    double recall = tp + fn > 0 ? tp / (tp + fn) : nan();
+    double b2 = config_.beta * config_.beta;
+    double fbeta = (1 + b2) * tp + b2 * fn + fp > 0 ? (1 + b2) * tp / ((1 + b2) * tp + b2 * fn + fp) : nan();
+    out.set("threshold", Value::real(config_.threshold));
+    out.set("beta", Value::real(config_.beta));
+    out.set("true_positive", Value::integer(int64_t(true_positive_)));
+    out.set("false_positive", Value::integer(int64_t(false_positive_)));
+    out.set("false_negative", Value::integer(int64_t(false_negative_)));
+    out.set("true_negative", Value::integer(int64_t(true_negative_)));
+    out.set("precision", Value::real(precision));
+    out.set("recall", Value::real(recall));
+    out.set("fbeta", Value::real(fbeta));
+    return out;
+}
+
+Value
+Partial::histogram() const
+{
+    Value out = Value::dict();
+    out.set("lo", Value::real(config_.histogram_low));
+    out.set("hi", Value::real(config_.histogram_high));
+    Value counts = Value::list();
+    for (uint64_t count : histogram_) {
+        counts.push(Value::integer(int64_t(count)));
+    }
+    out.set("counts", std::move(counts));
+    out.set("underflow", Value::integer(int64_t(underflow_)));
+    out.set("overflow", Value::integer(int64_t(overflow_)));
+    return out;
+}
+
+Value
+Partial::result() const
+{
+    Value out = Value::dict();
+    out.set("n", Value::integer(int64_t(n_)));
+    out.set("mse", Value::real(mse()));
+    out.set("rmse", Value::real(rmse()));
+    out.set("mae", Value::real(mae()));
+    out.set("pcc", Value::real(pcc()));
+    out.set("r2", Value::real(r2()));
+    out.set("mean_error", Value::real(mean_error()));
+    out.set("sd_error", Value::real(sd_error()));
+    Value poly = Value::dict();
+    for (size_t a = 0; a < config_.alphas.size(); a++) {
+        poly.set(alpha_key(config_.alphas[a]), Value::real(mae_poly(a)));
+    }
+    out.set("mae_poly", std::move(poly));
+    for (size_t r = 0; r < config_.ranges.size(); r++) {
+        int k = config_.ranges[r];
+        Value table = Value::dict();
+        Value bins = Value::list();
+        for (int b = 0; b < k; b++) {
+            bins.push(ranges_[r][size_t(b)].value(range_edge(b, k), range_edge(b + 1, k)));
+        }
+        table.set("bins", std::move(bins));
+        table.set("out_of_range", outside_[r].value(nan(), nan()));
+        out.set("ranges" + std::to_string(k), std::move(table));
+    }
+    out.set("skewness", Value::real(skewness()));
+    out.set("excess_kurtosis", Value::real(excess_kurtosis()));
+    out.set("sensitivity", sensitivity());
+    out.set("histogram", histogram());
+    return out;
+}
+
+namespace internal {
+
+void
+write_real(std::string &out, double x)
+{
+    char text[40];
+    std::snprintf(text, sizeof text, " %a", x);
+    out += text;
+}
+
+void
+write_sum(std::string &out, const CompensatedSum &sum)
+{
+    write_real(out, sum.sum);
+    write_real(out, sum.compensation);
+}
+
+void
+write_cell(std::string &out, const RangeCell &cell)
+{
+    out += ' ' + std::to_string(cell.n);
+    write_sum(out, cell.abs_error);
+    write_sum(out, cell.squared_error);
+    write_sum(out, cell.error);
+}
+
+/// Reads the tokens of a serialized partial in order.
+class TokenReader {
+public:
+    explicit TokenReader(const std::string &text) : words_(split_words(text)) {}
+
+    const std::string &word()
+    {
+        if (index_ >= words_.size()) {
+            fail("it ends early");
+        }
+        return words_[index_++];
+    }
+    double real()
+    {
+        const std::string &text = word();
+        char *end;
+        double x = std::strtod(text.c_str(), &end);
+        if (*end != '\0' || text.empty()) {
+            fail("\"" + text + "\" is not a number");
+        }
+        return x;
+    }
+    uint64_t count()
+    {
+        const std::string &text = word();
+        char *end;
+        unsigned long long x = std::strtoull(text.c_str(), &end, 10);
+        if (*end != '\0' || text.empty() || text[0] == '-') {
+            fail("\"" + text + "\" is not a count");
+        }
+        return x;
+    }
+    void sum(CompensatedSum &out)
+    {
+        out.sum = real();
+        out.compensation = real();
+    }
+    void cell(RangeCell &out)
+    {
+        out.n = count();
+        sum(out.abs_error);
+        sum(out.squared_error);
+        sum(out.error);
+    }
+    bool done() const { return index_ == words_.size(); }
+    [[noreturn]] void fail(const std::string &reason)
+    {
+        throw Error({"HED", "PARTIAL", "PARSE"},
+                    "invalid partial statistics text: " + reason + "; pass the text that hed::partial_* returned");
+    }
+
+private:
+    std::vector<std::string> words_;
+    size_t index_ = 0;
+};
+
+} // namespace internal
+
+std::string
+Partial::serialize() const
+{
+    using namespace internal;
+    std::string out = "hed-partial 1 " + std::to_string(config_.alphas.size());
+    for (double alpha : config_.alphas) {
+        write_real(out, alpha);
+    }
+    out += ' ' + std::to_string(config_.ranges.size());
+    for (int k : config_.ranges) {
+        out += ' ' + std::to_string(k);
+    }
+    write_real(out, config_.threshold);
+    write_real(out, config_.beta);
+    write_real(out, config_.histogram_low);
+    write_real(out, config_.histogram_high);
+    out += ' ' + std::to_string(config_.histogram_bins);
+
+    out += ' ' + std::to_string(n_);
+    for (double x : {mean_y_, mean_p_, mean_e_, m2_y_, m2_p_, c_yp_, m2_e_, m3_e_, m4_e_, min_y_, max_y_}) {
+        write_real(out, x);
+    }
+    write_sum(out, abs_error_);
+    write_sum(out, squared_error_);
+    for (const CompensatedSum &sum : poly_) {
+        write_sum(out, sum);
+    }
+    for (size_t r = 0; r < ranges_.size(); r++) {
+        for (const RangeCell &cell : ranges_[r]) {
+            write_cell(out, cell);
+        }
+        write_cell(out, outside_[r]);
+    }
+    for (uint64_t x : {true_positive_, false_positive_, false_negative_, true_negative_, underflow_, overflow_}) {
+        out += ' ' + std::to_string(x);
+    }
+    for (uint64_t count : histogram_) {
+        out += ' ' + std::to_string(count);
+    }
+    return out;
+}
+
+Partial
+Partial::parse(const std::string &text)
+{
+    internal::TokenReader in(text);
+    if (in.word() != "hed-partial" || in.word() != "1") {
+        in.fail("it does not start with \"hed-partial 1\"");
+    }
+    PartialConfig config;
+    uint64_t alpha_count = in.count();
+    if (alpha_count > 1000) {
+        in.fail("too many alphas");
+    }
+    config.alphas.clear();
+    for (uint64_t a = 0; a < alpha_count; a++) {
+        config.alphas.push_back(in.real());
+    }
+    uint64_t range_count = in.count();
+    if (range_count > 1000) {
+        in.fail("too many range tables");
+    }
+    config.ranges.clear();
+    for (uint64_t r = 0; r < range_count; r++) {
+        uint64_t k = in.count();
+        if (k < 1 || k > 100000) {
+            in.fail("invalid range count " + std::to_string(k));
+        }
+        config.ranges.push_back(int(k));
+    }
+    config.threshold = in.real();
+    config.beta = in.real();
+    config.histogram_low = in.real();
+    config.histogram_high = in.real();
+    uint64_t bins = in.count();
+    if (bins < 1 || bins > 1000000) {
+        in.fail("invalid histogram bin count");
+    }
+    config.histogram_bins = int(bins);
+
+    Partial partial(config);
+    partial.n_ = in.count();
+    for (double *x : {&partial.mean_y_, &partial.mean_p_, &partial.mean_e_, &partial.m2_y_,
+                      &partial.m2_p_, &partial.c_yp_, &partial.m2_e_, &partial.m3_e_,
+                      &partial.m4_e_, &partial.min_y_, &partial.max_y_}) {
+        *x = in.real();
+    }
+    in.sum(partial.abs_error_);
+    in.sum(partial.squared_error_);
+    for (CompensatedSum &sum : partial.poly_) {
+        in.sum(sum);
+    }
+    for (size_t r = 0; r < partial.ranges_.size(); r++) {
+        for (RangeCell &cell : partial.ranges_[r]) {
+            in.cell(cell);
+        }
+        in.cell(partial.outside_[r]);
+    }
+    for (uint64_t *x : {&partial.true_positive_, &partial.false_positive_, &partial.false_negative_,
+                        &partial.true_negative_, &partial.underflow_, &partial.overflow_}) {
+        *x = in.count();
+    }
+    for (uint64_t &count : partial.histogram_) {
+        count = in.count();
+    }
+    if (!in.done()) {
+        in.fail("it has extra words at the end");
+    }
+    return partial;
+}
+
+} // namespace hed

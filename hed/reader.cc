@@ -1,0 +1,623 @@
+// reader.cc -- format detection and the chunked text reader.
+#include "reader.h"
+
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "error.h"
+#include "hdf5_io.h"
+#include "options.h"
+
+namespace hed {
+
+const char *
+format_name(Format format)
+{
+    switch (format) {
+    case Format::Improve: return "improve";
+    case Format::HedRun: return "hed_run";
+    case Format::Uno: return "uno";
+    case Format::Hdf5: return "hdf5";
+    }
+    return "unknown";
+}
+
+ReadOptions
+parse_read_options(const std::vector<std::string> &options, std::vector<std::string> *rest)
+{
+    ReadOptions read;
+    OptionList list(options);
+    while (list.more()) {
+        std::string name = list.name();
+        if (name == "-skip_bad") {
+            read.skip_bad = list.boolean();
+        } else if (name == "-chunk_bytes") {
+            read.chunk_bytes = size_t(list.integer(64, int64_t(1) << 32));
+        } else if (name == "-drug") {
+            read.drug = list.text();
+        } else if (rest != nullptr) {
+            rest->push_back(name);
+            rest->push_back(list.text());
+        } else {
+            usage_error("unknown option \"" + name + "\": expected -skip_bad, -chunk_bytes or -drug");
+        }
+    }
+    return read;
+}
+
+Value
+SkipReport::value() const
+{
+    Value report = Value::dict();
+    report.set("skipped", Value::integer(int64_t(skipped)));
+    Value list = Value::list();
+    for (const BadRow &row : examples) {
+        Value item = Value::dict();
+        item.set("line", Value::integer(int64_t(row.line)));
+        item.set("column", Value::string(row.column));
+        item.set("value", Value::string(row.value));
+        item.set("reason", Value::string(row.reason));
+        list.push(std::move(item));
+    }
+    report.set("examples", std::move(list));
+    return report;
+}
+
+void
+Batch::clear()
+{
+    y.clear();
+    p.clear();
+    drug.clear();
+    cell.clear();
+}
+
+void
+Batch::append(double true_value, double predicted, int32_t drug_id, int32_t cell_id)
+{
+    y.push_back(true_value);
+    p.push_back(predicted);
+    drug.push_back(drug_id);
+    cell.push_back(cell_id);
+}
+
+int32_t
+NameTable::intern(std::string_view name)
+{
+    auto found = ids_.find(std::string(name));
+    if (found != ids_.end()) {
+        return found->second;
+    }
+    int32_t id = int32_t(names_.size());
+    names_.emplace_back(name);
+    ids_.emplace(names_.back(), id);
+    return id;
+}
+
+std::string
+printable(std::string_view text, size_t limit)
+{
+    std::string out;
+    for (size_t i = 0; i < text.size() && i < limit; i++) {
+        unsigned char c = static_cast<unsigned char>(text[i]);
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += char(c);
+        } else if (c >= 0x20 && c < 0x7f) {
+            out += char(c);
+        } else {
+            char escape[8];
+            std::snprintf(escape, sizeof escape, "\\x%02X", c);
+            out += escape;
+        }
+    }
+    if (text.size() > limit) {
+        out += "...";
+    }
+    return out;
+}
+
+namespace internal {
+
+/// \returns whether \a text is valid UTF-8.
+bool
+valid_utf8(std::string_view text)
+{
+    size_t i = 0;
+    while (i < text.size()) {
+        unsigned char c = static_cast<unsigned char>(text[i]);
+        size_t extra;
+        uint32_t code;
+        if (c < 0x80) {
+            i++;
+            continue;
+        } else if ((c & 0xE0) == 0xC0) {
+            extra = 1;
+            code = c & 0x1F;
+        } else if ((c & 0xF0) == 0xE0) {
+            extra = 2;
+            code = c & 0x0F;
+        } else if ((c & 0xF8) == 0xF0) {
+            extra = 3;
+            code = c & 0x07;
+        } else {
+            return false;
+        }
+        if (i + extra >= text.size()) {
+            return false;
+        }
+        for (size_t k = 1; k <= extra; k++) {
+            unsigned char next = static_cast<unsigned char>(text[i + k]);
+            if ((next & 0xC0) != 0x80) {
+                return false;
+            }
+            code = (code << 6) | (next & 0x3F);
+        }
+        static const uint32_t minimum[] = {0, 0x80, 0x800, 0x10000};
+        if (code < minimum[extra] || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) {
+            return false;
+        }
+        i += extra + 1;
+    }
+    return true;
+}
+
+/// Parses a decimal number the way CSV readers do: optional sign, digits,
+/// fraction and exponent, surrounding spaces allowed.
+/// \returns an empty string on success, else why \a text is not a number.
+const char *
+parse_number(std::string_view text, double &out)
+{
+    size_t begin = 0, end = text.size();
+    while (begin < end && (text[begin] == ' ')) {
+        begin++;
+    }
+    while (end > begin && (text[end - 1] == ' ')) {
+        end--;
+    }
+    if (begin == end) {
+        return "missing value";
+    }
+    const char *first = text.data() + begin;
+    const char *last = text.data() + end;
+    bool negative = false;
+    if (*first == '+' || *first == '-') {
+        negative = *first == '-';
+        first++;
+    }
+
+    // Fast path: at most 15 digits and no exponent. The digits form an exact
+    // integer and 10^k (k <= 22) is exact, so one IEEE division gives the
+    // correctly rounded value, as strtod would.
+    uint64_t digits = 0;
+    int count = 0, fraction = 0;
+    bool point = false;
+    const char *c = first;
+    for (; c < last; c++) {
+        if (*c >= '0' && *c <= '9') {
+            digits = digits * 10 + uint64_t(*c - '0');
+            count++;
+            if (point) {
+                fraction++;
+            }
+        } else if (*c == '.' && !point) {
+            point = true;
+        } else {
+            break;
+        }
+    }
+    if (c == last && count > 0 && count <= 15) {
+        static const double powers[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7,
+                                        1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+        double value = double(digits) / powers[fraction];
+        out = negative ? -value : value;
+        return "";
+    }
+
+    double value;
+    auto result = std::from_chars(first, last, value);
+    if (result.ec == std::errc::result_out_of_range) {
+        return "number out of range";
+    }
+    if (result.ec != std::errc() || result.ptr != last) {
+        return valid_utf8(text) ? "not a number" : "invalid UTF-8 (wrong encoding?)";
+    }
+    if (!std::isfinite(value)) {
+        return "not a finite number";
+    }
+    out = negative ? -value : value;
+    return "";
+}
+
+enum class Role { Ignore, True, Pred, Drug, Cell };
+
+/// The reader of the three CSV/TSV formats.
+class TextSource : public RecordSource {
+public:
+    TextSource(const std::string &path, const ReadOptions &options);
+    ~TextSource() override;
+
+    Format format() const override { return format_; }
+    bool next(Batch &batch, size_t max_rows) override;
+    const SkipReport &skipped() const override { return skipped_; }
+
+private:
+    bool read_line(std::string_view &line);
+    void read_header();
+    bool split(std::string_view line, std::vector<std::string_view> &fields);
+    bool parse_row(std::string_view line, Batch &batch);
+    bool bad_row(const std::string &column, std::string_view value, const std::string &reason);
+    [[noreturn]] void input_error(const std::string &kind, const std::string &message);
+
+    std::string path_;
+    ReadOptions options_;
+    int fd_ = -1;
+    std::vector<char> buffer_;
+    size_t begin_ = 0;
+    size_t end_ = 0;
+    bool eof_ = false;
+    uint64_t line_number_ = 0;
+
+    Format format_ = Format::Improve;
+    char delimiter_ = ',';
+    std::vector<std::string> columns_;
+    std::vector<Role> roles_;
+    int32_t fixed_drug_ = -1;
+    bool has_rows_ = false;
+    std::vector<std::string_view> fields_;
+    std::string unquoted_;
+    SkipReport skipped_;
+};
+
+TextSource::TextSource(const std::string &path, const ReadOptions &options)
+    : path_(path), options_(options)
+{
+    fd_ = ::open(path.c_str(), O_RDONLY);
+    if (fd_ < 0) {
+        throw Error({"HED", "INPUT", "IO", path},
+                    "cannot open \"" + path + "\": " + std::strerror(errno));
+    }
+    buffer_.resize(std::max<size_t>(options_.chunk_bytes, 64));
+    read_header();
+}
+
+TextSource::~TextSource()
+{
+    if (fd_ >= 0) {
+        ::close(fd_);
+    }
+}
+
+void
+TextSource::input_error(const std::string &kind, const std::string &message)
+{
+    throw Error({"HED", "INPUT", kind, path_}, message);
+}
+
+/// Sets \a line to the next line without its end of line.
+/// \returns false at the end of the file.
+bool
+TextSource::read_line(std::string_view &line)
+{
+    for (;;) {
+        const char *start = buffer_.data() + begin_;
+        const void *newline = std::memchr(start, '\n', end_ - begin_);
+        if (newline != nullptr) {
+            size_t length = size_t(static_cast<const char *>(newline) - start);
+            begin_ += length + 1;
+            line = std::string_view(start, length);
+            break;
+        }
+        if (eof_) {
+            if (begin_ == end_) {
+                return false;
+            }
+            line = std::string_view(start, end_ - begin_);
+            begin_ = end_;
+            break;
+        }
+
+        // Keep the partial line, doubling the buffer when one line fills it.
+        size_t kept = end_ - begin_;
+        std::memmove(buffer_.data(), start, kept);
+        begin_ = 0;
+        end_ = kept;
+        if (end_ == buffer_.size()) {
+            buffer_.resize(buffer_.size() * 2);
+        }
+        ssize_t count;
+        do {
+            count = ::read(fd_, buffer_.data() + end_, buffer_.size() - end_);
+        } while (count < 0 && errno == EINTR);
+        if (count < 0) {
+            input_error("IO", "cannot read \"" + path_ + "\": " + std::strerror(errno));
+        }
+        if (count == 0) {
+            eof_ = true;
+        }
+        end_ += size_t(count);
+    }
+    line_number_++;
+    if (!line.empty() && line.back() == '\r') {
+        line.remove_suffix(1);
+    }
+    return true;
+}
+
+void
+TextSource::read_header()
+{
+    std::string_view header;
+    if (!read_line(header)) {
+        input_error("EMPTY", "empty file \"" + path_ + "\": expected a header line such as auc_true,auc_pred");
+    }
+    if (header.size() >= 2 && ((header[0] == '\xFF' && header[1] == '\xFE')
+                               || (header[0] == '\xFE' && header[1] == '\xFF'))) {
+        input_error("ENCODING", "\"" + path_ + "\" is UTF-16 encoded: convert it to UTF-8 (for example with iconv -f UTF-16 -t UTF-8)");
+    }
+    if (header.substr(0, 3) == "\xEF\xBB\xBF") {
+        header.remove_prefix(3);
+    }
+    if (header.find_first_not_of(" \t") == std::string_view::npos) {
+        input_error("EMPTY", "empty header line in \"" + path_ + "\": expected a header such as auc_true,auc_pred");
+    }
+    if (!valid_utf8(header)) {
+        input_error("ENCODING", "invalid UTF-8 in the header of \"" + path_ + "\": \"" + printable(header) + "\"; convert the file to UTF-8");
+    }
+
+    delimiter_ = header.find('\t') != std::string_view::npos ? '\t' : ',';
+    std::vector<std::string_view> fields;
+    if (!split(header, fields)) {
+        input_error("HEADER", "bad quoting in the header of \"" + path_ + "\": \"" + printable(header) + "\"");
+    }
+    for (std::string_view field : fields) {
+        std::string name(field);
+        size_t first = name.find_first_not_of(' ');
+        size_t last = name.find_last_not_of(' ');
+        columns_.push_back(first == std::string::npos ? "" : name.substr(first, last - first + 1));
+    }
+    roles_.assign(columns_.size(), Role::Ignore);
+
+    auto find = [this](const std::string &name) -> int {
+        for (size_t i = 0; i < columns_.size(); i++) {
+            if (columns_[i] == name) {
+                return int(i);
+            }
+        }
+        return -1;
+    };
+    auto mark = [this, &find](std::initializer_list<const char *> names, Role role) {
+        for (const char *name : names) {
+            int index = find(name);
+            if (index >= 0) {
+                roles_[size_t(index)] = role;
+                return true;
+            }
+        }
+        return false;
+    };
+
+    bool has_drug;
+    if (find("AUC") >= 0 && find("PredictedAUC") >= 0) {
+        format_ = Format::Uno;
+        mark({"AUC"}, Role::True);
+        mark({"PredictedAUC"}, Role::Pred);
+        has_drug = mark({"Drug1", "Drug"}, Role::Drug);
+        mark({"Sample"}, Role::Cell);
+    } else {
+        // IMPROVE names the columns after the response: auc_true, auc_pred.
+        int true_index = -1, pred_index = -1;
+        for (size_t i = 0; i < columns_.size() && true_index < 0; i++) {
+            const std::string &name = columns_[i];
+            if (name.size() > 5 && name.compare(name.size() - 5, 5, "_true") == 0) {
+                int match = find(name.substr(0, name.size() - 5) + "_pred");
+                if (match >= 0) {
+                    true_index = int(i);
+                    pred_index = match;
+                }
+            }
+        }
+        if (true_index < 0) {
+            std::string names;
+            for (const std::string &name : columns_) {
+                names += (names.empty() ? "" : ",") + name;
+            }
+            input_error("HEADER", "unknown header \"" + printable(names, 200) + "\" in \"" + path_
+                        + "\": expected auc_true,auc_pred (IMPROVE, optionally with ID columns), "
+                          "auc_true,auc_pred,labels (HED run) or AUC Sample Drug1 PredictedAUC AUCError (Uno)");
+        }
+        roles_[size_t(true_index)] = Role::True;
+        roles_[size_t(pred_index)] = Role::Pred;
+        has_drug = mark({"improve_chem_id", "improve_drug_id", "drug_id", "drug"}, Role::Drug);
+        bool labels = find("labels") >= 0;
+        mark({"improve_sample_id", "labels", "cell_line", "sample_id"}, Role::Cell);
+        format_ = labels ? Format::HedRun : Format::Improve;
+    }
+
+    // A HED run file holds the predictions for one held-out drug, named by
+    // its run folder (run/RUN001/test_y_data_predicted.csv) unless given.
+    if (!has_drug) {
+        std::string drug = options_.drug;
+        if (drug.empty() && format_ == Format::HedRun) {
+            size_t slash = path_.find_last_of('/');
+            if (slash != std::string::npos && slash > 0) {
+                size_t before = path_.find_last_of('/', slash - 1);
+                drug = path_.substr(before == std::string::npos ? 0 : before + 1,
+                                    slash - (before == std::string::npos ? 0 : before + 1));
+            }
+        }
+        if (!drug.empty()) {
+            fixed_drug_ = drugs_.intern(drug);
+        }
+    }
+}
+
+/// Splits \a line at the delimiter into \a fields, removing CSV quotes.
+/// \returns false on bad quoting; then \a fields ends with the bad field.
+bool
+TextSource::split(std::string_view line, std::vector<std::string_view> &fields)
+{
+    fields.clear();
+    if (line.find('"') == std::string_view::npos) {
+        size_t start = 0;
+        for (;;) {
+            size_t stop = line.find(delimiter_, start);
+            if (stop == std::string_view::npos) {
+                fields.push_back(line.substr(start));
+                return true;
+            }
+            fields.push_back(line.substr(start, stop - start));
+            start = stop + 1;
+        }
+    }
+
+    // Quoted fields (RFC 4180): "a ""b""" is a "b". The unquoted text is kept
+    // in one string reserved up front so that the views stay valid.
+    unquoted_.clear();
+    unquoted_.reserve(line.size());
+    size_t i = 0;
+    for (;;) {
+        size_t start = i;
+        if (i < line.size() && line[i] == '"') {
+            size_t out = unquoted_.size();
+            i++;
+            bool closed = false;
+            while (i < line.size()) {
+                if (line[i] == '"') {
+                    if (i + 1 < line.size() && line[i + 1] == '"') {
+                        unquoted_ += '"';
+                        i += 2;
+                        continue;
+                    }
+                    closed = true;
+                    i++;
+                    break;
+                }
+                unquoted_ += line[i++];
+            }
+            if (!closed || (i < line.size() && line[i] != delimiter_)) {
+                size_t stop = line.find(delimiter_, i);
+                fields.push_back(line.substr(start, stop == std::string_view::npos ? std::string_view::npos : stop - start));
+                return false;
+            }
+            fields.push_back(std::string_view(unquoted_.data() + out, unquoted_.size() - out));
+        } else {
+            size_t stop = line.find(delimiter_, i);
+            std::string_view field = line.substr(i, stop == std::string_view::npos ? std::string_view::npos : stop - i);
+            if (field.find('"') != std::string_view::npos) {
+                fields.push_back(field);
+                return false;
+            }
+            fields.push_back(field);
+            i = stop == std::string_view::npos ? line.size() : stop;
+        }
+        if (i >= line.size()) {
+            return true;
+        }
+        i++;  // the delimiter
+        if (i == line.size()) {
+            fields.push_back(std::string_view());
+            return true;
+        }
+    }
+}
+
+/// Records a malformed row. \returns false so that callers can return it.
+bool
+TextSource::bad_row(const std::string &column, std::string_view value, const std::string &reason)
+{
+    if (!options_.skip_bad) {
+        throw Error({"HED", "INPUT", "PARSE", path_, std::to_string(line_number_)},
+                    "invalid value \"" + printable(value) + "\" in column " + column + " at line "
+                    + std::to_string(line_number_) + " of \"" + path_ + "\": " + reason
+                    + "; fix the row or pass -skip_bad 1 to skip malformed rows");
+    }
+    skipped_.skipped++;
+    if (skipped_.examples.size() < options_.max_examples) {
+        skipped_.examples.push_back({line_number_, column, printable(value), reason});
+    }
+    return false;
+}
+
+/// Parses one data line into \a batch. \returns false when it was skipped.
+bool
+TextSource::parse_row(std::string_view line, Batch &batch)
+{
+    if (!split(line, fields_)) {
+        size_t index = fields_.size() - 1;
+        return bad_row(index < columns_.size() ? columns_[index] : "#" + std::to_string(index + 1),
+                       fields_.back(), "bad quoting");
+    }
+    if (fields_.size() < columns_.size()) {
+        return bad_row(columns_[fields_.size()], "",
+                       "missing field: the row has " + std::to_string(fields_.size())
+                       + " fields, the header " + std::to_string(columns_.size()));
+    }
+    if (fields_.size() > columns_.size()) {
+        return bad_row("#" + std::to_string(columns_.size() + 1), fields_[columns_.size()],
+                       "extra field: the row has " + std::to_string(fields_.size())
+                       + " fields, the header " + std::to_string(columns_.size()));
+    }
+
+    double y = 0.0, p = 0.0;
+    int32_t drug = fixed_drug_, cell = -1;
+    for (size_t i = 0; i < fields_.size(); i++) {
+        Role role = roles_[i];
+        if (role == Role::True || role == Role::Pred) {
+            double value;
+            const char *problem = parse_number(fields_[i], value);
+            if (*problem != '\0') {
+                return bad_row(columns_[i], fields_[i], problem);
+            }
+            (role == Role::True ? y : p) = value;
+        } else if (!valid_utf8(fields_[i])) {
+            return bad_row(columns_[i], fields_[i], "invalid UTF-8 (wrong encoding?)");
+        } else if (role == Role::Drug) {
+            drug = drugs_.intern(fields_[i]);
+        } else if (role == Role::Cell) {
+            cell = cells_.intern(fields_[i]);
+        }
+    }
+    batch.append(y, p, drug, cell);
+    return true;
+}
+
+bool
+TextSource::next(Batch &batch, size_t max_rows)
+{
+    size_t added = 0;
+    std::string_view line;
+    while (added < max_rows && read_line(line)) {
+        // Blank lines are skipped, as pandas does.
+        if (line.empty() || line.find_first_not_of(" \t") == std::string_view::npos) {
+            continue;
+        }
+        if (parse_row(line, batch)) {
+            added++;
+        }
+        has_rows_ = true;
+    }
+    if (added == 0 && !has_rows_) {
+        has_rows_ = true;
+        input_error("EMPTY", "no data rows in \"" + path_ + "\": the file has a header only");
+    }
+    return added > 0;
+}
+
+} // namespace internal
+
+std::unique_ptr<RecordSource>
+open_records(const std::string &path, const ReadOptions &options)
+{
+    if (is_hdf5_file(path)) {
+        return open_hdf5_records(path, options);
+    }
+    return std::make_unique<internal::TextSource>(path, options);
+}
+
+} // namespace hed
