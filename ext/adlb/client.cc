@@ -1,0 +1,217 @@
+/*
+ * client.cc --
+ *
+ *	Putting and getting tasks on a worker.
+ */
+#include "client.h"
+
+#include <algorithm>
+
+#include "transport.h"
+
+namespace hedflow::adlb {
+
+Client::Client(const Layout &layout, MPI_Comm comm, uint32_t prefetch)
+    : layout_(layout), comm_(comm), prefetch_(prefetch),
+      nextCreateServer_(layout.serverIndexOf(layout.rank()))
+{
+    ShortenTimerSlack();
+}
+
+void
+Client::requireRunning(const char *what) const
+{
+    if (ended_) {
+        throw Error({"ADLB", "ENDED"},
+                    std::string("cannot ") + what + ": the run has ended (get returned empty)");
+    }
+}
+
+int
+Client::serverFor(const TaskHeader &header) const
+{
+    if (header.strict != STRICT_NONE && header.target >= 0) {
+        return layout_.serverOf(header.target);
+    }
+    return layout_.serverOf(layout_.rank());
+}
+
+std::vector<uint64_t>
+Client::put(const TaskHeader &header, const std::vector<const char *> &payloads,
+            const std::vector<uint32_t> &lengthWords)
+{
+    requireRunning("put");
+    std::vector<uint64_t> ids;
+    ids.reserve(payloads.size());
+    const int server = serverFor(header);
+
+    // One message carries up to about 1 MiB of tasks; a larger payload goes
+    // alone. MPI keeps the messages of one sender in order.
+    Writer writer;
+    auto flush = [&]() {
+        if (writer.size() > 0) {
+            CheckMpi(MPI_Send(writer.bytes().data(), static_cast<int>(writer.size()), MPI_BYTE,
+                              server, TAG_PUT, comm_),
+                     "MPI_Send");
+            writer = Writer();
+        }
+    };
+    for (size_t i = 0; i < payloads.size(); i++) {
+        TaskHeader task = header;
+        task.id = newTaskId();
+        task.putter = layout_.rank();
+        task.lengthWord = lengthWords[i];
+        writer.put(task);
+        writer.putBytes(payloads[i], lengthWords[i] & LENGTH_MASK);
+        ids.push_back(task.id);
+        putsSent_++;
+        if (writer.size() >= (1 << 20)) {
+            flush();
+        }
+    }
+    flush();
+    return ids;
+}
+
+uint64_t
+Client::dput(const std::vector<uint64_t> &inputs, const TaskHeader &header, const char *payload,
+             uint32_t lengthWord)
+{
+    requireRunning("dput");
+    TaskHeader task = header;
+    task.id = newTaskId();
+    task.putter = layout_.rank();
+    task.lengthWord = lengthWord;
+
+    Writer writer;
+    writer.put<uint32_t>(static_cast<uint32_t>(inputs.size()));
+    for (uint64_t input : inputs) {
+        writer.put(input);
+    }
+    writer.put(task);
+    writer.putBytes(payload, lengthWord & LENGTH_MASK);
+    CheckMpi(MPI_Send(writer.bytes().data(), static_cast<int>(writer.size()), MPI_BYTE,
+                      serverFor(header), TAG_DPUT, comm_),
+             "MPI_Send");
+    putsSent_++;
+    return task.id;
+}
+
+void
+Client::returnPrefetched()
+{
+    // Prefetched tasks that the next get does not accept go back to the
+    // server as puts, with their ids, priorities and targets.
+    const int server = layout_.serverOf(layout_.rank());
+    Writer writer;
+    for (const Task &task : prefetched_) {
+        TaskHeader header;
+        header.id = task.header.id;
+        header.priority = task.header.priority;
+        header.target = task.header.target;
+        header.putter = task.header.putter;
+        header.lengthWord = task.header.lengthWord;
+        header.type = task.header.type;
+        header.strict = task.header.strict;
+        writer.put(header);
+        writer.putBytes(task.payload.data(), task.payload.size());
+        putsSent_++;
+    }
+    prefetched_.clear();
+    CheckMpi(MPI_Send(writer.bytes().data(), static_cast<int>(writer.size()), MPI_BYTE, server,
+                      TAG_PUT, comm_),
+             "MPI_Send");
+}
+
+bool
+Client::get(int typeFilter, bool block, Task &task)
+{
+    if (ended_) {
+        return false;
+    }
+    if (!prefetched_.empty()) {
+        auto found = std::find_if(prefetched_.begin(), prefetched_.end(), [&](const Task &t) {
+            return typeFilter < 0 || t.header.type == typeFilter;
+        });
+        if (found != prefetched_.end()) {
+            task = std::move(*found);
+            prefetched_.erase(found);
+            return true;
+        }
+        returnPrefetched();
+    }
+
+    GetRequest request;
+    request.putsSent = putsSent_;
+    request.typeFilter = typeFilter;
+    request.maxTasks = 1 + prefetch_;
+    request.block = block ? 1 : 0;
+    const int server = layout_.serverOf(layout_.rank());
+    CheckMpi(MPI_Send(&request, sizeof request, MPI_BYTE, server, TAG_GET, comm_), "MPI_Send");
+    ReceiveFrom(server, TAG_TASKS_REPLY, comm_, reply_);
+
+    Reader reader(reply_.data(), reply_.size());
+    const bool ended = reader.get<uint8_t>() != 0;
+    const uint32_t count = reader.get<uint32_t>();
+    if (ended) {
+        ended_ = true;
+        const uint32_t servers = reader.get<uint32_t>();
+        finalStats_.resize(servers);
+        for (Stats &stats : finalStats_) {
+            stats = reader.get<Stats>();
+        }
+        return false;
+    }
+    if (count == 0) {
+        return false;
+    }
+
+    for (uint32_t i = 0; i < count; i++) {
+        Task received;
+        received.header = reader.get<DeliveredHeader>();
+        for (uint32_t m = 0; m < received.header.memberCount; m++) {
+            received.members.push_back(reader.get<int32_t>());
+        }
+        const uint32_t length = received.header.lengthWord & LENGTH_MASK;
+        received.payload.assign(reader.take(length), length);
+        if (i == 0) {
+            task = std::move(received);
+        } else {
+            prefetched_.push_back(std::move(received));
+        }
+    }
+
+    if (task.header.memberCount > 1) {
+        MPI_Group world;
+        MPI_Group group;
+        CheckMpi(MPI_Comm_group(MPI_COMM_WORLD, &world), "MPI_Comm_group");
+        CheckMpi(MPI_Group_incl(world, static_cast<int>(task.members.size()), task.members.data(),
+                                &group),
+                 "MPI_Group_incl");
+        // The members of one task are in the same call; the tag keeps
+        // concurrent creations apart.
+        const int tag = static_cast<int>(task.header.id & 0x7fff);
+        CheckMpi(MPI_Comm_create_group(MPI_COMM_WORLD, group, tag, &task.comm),
+                 "MPI_Comm_create_group");
+        MPI_Group_free(&group);
+        MPI_Group_free(&world);
+    }
+    return true;
+}
+
+std::vector<Stats>
+Client::stats()
+{
+    if (ended_) {
+        return finalStats_;
+    }
+    std::vector<Stats> result;
+    for (int s = 0; s < layout_.servers(); s++) {
+        Writer writer;
+        Reader reader = request(layout_.serverRank(s), writer, TAG_STATS);
+        result.push_back(reader.get<Stats>());
+    }
+    return result;
+}
+
+} // namespace hedflow::adlb
