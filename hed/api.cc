@@ -1,12 +1,20 @@
 // api.cc -- the functions of the hed package that Tcl sees.
 #include "api.h"
 
+#include "analysis.h"
+#include "csa.h"
+#include "distribution.h"
 #include "error.h"
+#include "hdf5_io.h"
+#include "options.h"
+#include "plot.h"
 #include "metrics.h"
 #include "partial.h"
 #include "reader.h"
+#include "report.h"
 
 namespace hed {
+namespace api {
 
 Value
 metrics(const std::string &path, const StringList &options)
@@ -86,4 +94,167 @@ partial_result(const std::string &partial)
     return Partial::parse(partial).result();
 }
 
+namespace internal {
+
+Value
+tables_value(const std::vector<Table> &tables)
+{
+    Value out = Value::dict();
+    for (const Table &table : tables) {
+        out.set(table.name(), table.value());
+    }
+    return out;
+}
+
+} // namespace internal
+
+Value
+group_stats(const StringList &paths, const std::string &by, const StringList &options)
+{
+    return group_table(load_records(paths, parse_read_options(options, nullptr)), by).value();
+}
+
+RealList
+error_zscores(const StringList &paths, bool within_drug, const StringList &options)
+{
+    return hed::error_zscores(load_records(paths, parse_read_options(options, nullptr)), within_drug);
+}
+
+Value
+standardized_scores(const StringList &names, const RealList &values, int top, double threshold)
+{
+    return hed::standardized_scores(names, values, top, threshold);
+}
+
+Value
+cell_ranking(const StringList &paths, int k, const StringList &options)
+{
+    return hed::cell_ranking(load_records(paths, parse_read_options(options, nullptr)), k).value();
+}
+
+RealList
+quantiles(const RealList &values, const RealList &probabilities)
+{
+    return linear_quantiles(values, probabilities);
+}
+
+Value
+histogram(const RealList &values, double low, double high, int bins)
+{
+    return hed::histogram(values, low, high, bins);
+}
+
+Value
+normality_test(const RealList &values)
+{
+    return hed::normality_test(values);
+}
+
+Value
+qq_points(const RealList &values)
+{
+    return normal_qq_points(values);
+}
+
+RealList
+bootstrap_replicates(const RealList &auc_true, const RealList &auc_pred, long long seed, long long first,
+                     long long count)
+{
+    if (seed < 0 || first < 0 || count < 0) {
+        usage_error("seed, first and count must not be negative");
+    }
+    RealList out;
+    for (const auto &replicate : hed::bootstrap_replicates(auc_true, auc_pred, uint64_t(seed), uint64_t(first),
+                                                           uint64_t(count))) {
+        out.push_back(replicate.first);
+        out.push_back(replicate.second);
+    }
+    return out;
+}
+
+Value
+bootstrap_interval(const RealList &replicates, double level)
+{
+    if (replicates.size() % 2 != 0 || replicates.empty()) {
+        usage_error("expected a non-empty flat list of {mean_error rmse} pairs from hed::bootstrap_replicates");
+    }
+    std::vector<std::pair<double, double>> pairs;
+    for (size_t i = 0; i < replicates.size(); i += 2) {
+        pairs.emplace_back(replicates[i], replicates[i + 1]);
+    }
+    return hed::bootstrap_interval(pairs, level);
+}
+
+Value
+analysis(const StringList &paths, const StringList &options)
+{
+    return internal::tables_value(analysis_tables(paths, parse_report_options(options)));
+}
+
+Value
+csa(const std::string &root, const StringList &options)
+{
+    return internal::tables_value(csa_tables(root, parse_metrics_options(options)));
+}
+
+Value
+write_analysis(const StringList &paths, const std::string &folder, const StringList &options)
+{
+    ReportOptions parsed = parse_report_options(options);
+    return write_outputs(analysis_tables(paths, parsed), folder, "hed", parsed.plots);
+}
+
+Value
+write_csa(const std::string &root, const std::string &folder, const StringList &options)
+{
+    ReportOptions parsed = parse_report_options(options);
+    return write_outputs(csa_tables(root, parsed.metrics), folder, "csa", parsed.plots);
+}
+
+void
+write_records(const std::string &hdf5_path, const StringList &paths, const StringList &options)
+{
+    Records records = load_records(paths, parse_read_options(options, nullptr));
+    Table table("records");
+    std::vector<std::string> drugs, cells;
+    for (size_t i = 0; i < records.size(); i++) {
+        drugs.push_back(records.drug[i] < 0 ? "" : records.drugs[size_t(records.drug[i])]);
+        cells.push_back(records.cell[i] < 0 ? "" : records.cells[size_t(records.cell[i])]);
+    }
+    table.add_reals("auc_true", records.y);
+    table.add_reals("auc_pred", records.p);
+    table.add_texts("drug", std::move(drugs));
+    table.add_texts("cell", std::move(cells));
+    write_hdf5(hdf5_path, {table});
+}
+
+Value
+read_table(const std::string &hdf5_path, const std::string &name)
+{
+    return read_hdf5_table(hdf5_path, name).value();
+}
+
+StringList
+list_tables(const std::string &hdf5_path)
+{
+    return list_hdf5_tables(hdf5_path);
+}
+
+Value
+hdf5_attributes(const std::string &hdf5_path)
+{
+    Value out = Value::dict();
+    for (const auto &attribute : read_hdf5_attributes(hdf5_path)) {
+        out.set(attribute.first, Value::string(attribute.second));
+    }
+    return out;
+}
+
+bool
+gnuplot_available()
+{
+    return hed::gnuplot_available();
+}
+
+} // namespace api
 } // namespace hed

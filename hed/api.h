@@ -12,6 +12,7 @@
 #include "value.h"
 
 namespace hed {
+namespace api {
 
 typedef std::vector<std::string> StringList;
 typedef std::vector<double> RealList;
@@ -31,6 +32,39 @@ std::string partial_merge(const StringList &partials);
 /// \returns every statistic of a serialized partial.
 Value partial_result(const std::string &partial);
 
+/// Statistics of records held in memory (all files of \a paths together).
+Value group_stats(const StringList &paths, const std::string &by, const StringList &options = StringList());
+RealList error_zscores(const StringList &paths, bool within_drug, const StringList &options = StringList());
+Value standardized_scores(const StringList &names, const RealList &values, int top, double threshold);
+Value cell_ranking(const StringList &paths, int k, const StringList &options = StringList());
+
+/// The distribution of values (see distribution.h).
+RealList quantiles(const RealList &values, const RealList &probabilities);
+Value histogram(const RealList &values, double low, double high, int bins);
+Value normality_test(const RealList &values);
+Value qq_points(const RealList &values);
+/// \returns a flat list {mean_error rmse mean_error rmse ...}.
+RealList bootstrap_replicates(const RealList &auc_true, const RealList &auc_pred, long long seed,
+                              long long first, long long count);
+/// Takes the flat list of bootstrap_replicates, from any number of calls.
+Value bootstrap_interval(const RealList &replicates, double level);
+
+/// Tables of an analysis of \a paths or a CSA of \a root, as
+/// {NAME {columns LIST rows LIST} ...}.
+Value analysis(const StringList &paths, const StringList &options = StringList());
+Value csa(const std::string &root, const StringList &options = StringList());
+/// Writes the tables, CSV copies and plots into \a folder (see report.h).
+Value write_analysis(const StringList &paths, const std::string &folder, const StringList &options = StringList());
+Value write_csa(const std::string &root, const std::string &folder, const StringList &options = StringList());
+
+/// HDF5 files: records written for input, tables and attributes read back.
+void write_records(const std::string &hdf5_path, const StringList &paths, const StringList &options = StringList());
+Value read_table(const std::string &hdf5_path, const std::string &name);
+StringList list_tables(const std::string &hdf5_path);
+Value hdf5_attributes(const std::string &hdf5_path);
+bool gnuplot_available();
+
+} // namespace api
 } // namespace hed
 
 #endif

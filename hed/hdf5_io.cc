@@ -287,8 +287,9 @@ public:
                 }
                 continue;
             }
-            int32_t drug = drugs.empty() ? fixed_drug_ : drugs_.intern(drugs[i]);
-            int32_t cell = cells.empty() ? -1 : cells_.intern(cells[i]);
+            // An empty name is a record without a drug or cell line.
+            int32_t drug = drugs.empty() || drugs[i].empty() ? fixed_drug_ : drugs_.intern(drugs[i]);
+            int32_t cell = cells.empty() || cells[i].empty() ? -1 : cells_.intern(cells[i]);
             batch.append(y[i], p[i], drug, cell);
             added++;
         }

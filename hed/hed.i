@@ -65,7 +65,25 @@ hed_set_error(Tcl_Interp *interp, const char *message, const std::vector<std::st
     Tcl_SetObjResult(interp, hed_value_to_tcl($1));
 }
 
-%typemap(in) const hed::StringList & (hed::StringList words) {
+%typemap(out) hed::api::RealList {
+    Tcl_Obj *list = Tcl_NewListObj(0, NULL);
+    const hed::api::RealList &numbers = $1;
+    for (double number : numbers) {
+        Tcl_ListObjAppendElement(NULL, list, Tcl_NewDoubleObj(number));
+    }
+    Tcl_SetObjResult(interp, list);
+}
+
+%typemap(out) hed::api::StringList {
+    Tcl_Obj *list = Tcl_NewListObj(0, NULL);
+    const hed::api::StringList &words = $1;
+    for (const std::string &word : words) {
+        Tcl_ListObjAppendElement(NULL, list, Tcl_NewStringObj(word.data(), (int) word.size()));
+    }
+    Tcl_SetObjResult(interp, list);
+}
+
+%typemap(in) const hed::api::StringList & (hed::api::StringList words) {
     int count;
     Tcl_Obj **items;
     if (Tcl_ListObjGetElements(interp, $input, &count, &items) != TCL_OK) {
@@ -76,9 +94,9 @@ hed_set_error(Tcl_Interp *interp, const char *message, const std::vector<std::st
     }
     $1 = &words;
 }
-%typemap(typecheck) const hed::StringList & "$1 = 1;"
+%typemap(typecheck) const hed::api::StringList & "$1 = 1;"
 
-%typemap(in) const hed::RealList & (hed::RealList numbers) {
+%typemap(in) const hed::api::RealList & (hed::api::RealList numbers) {
     int count;
     Tcl_Obj **items;
     if (Tcl_ListObjGetElements(interp, $input, &count, &items) != TCL_OK) {
@@ -112,10 +130,11 @@ hed_set_error(Tcl_Interp *interp, const char *message, const std::vector<std::st
 
 namespace hed {
 class Value;
+std::string version();
+
+namespace api {
 typedef std::vector<std::string> StringList;
 typedef std::vector<double> RealList;
-
-std::string version();
 
 Value metrics(const std::string &path, const StringList &options);
 Value metrics_line(const std::string &path, const std::string &format,
@@ -127,4 +146,29 @@ std::string partial_values(const RealList &auc_true, const RealList &auc_pred,
                            const StringList &options);
 std::string partial_merge(const StringList &partials);
 Value partial_result(const std::string &partial);
+
+Value group_stats(const StringList &paths, const std::string &by, const StringList &options);
+RealList error_zscores(const StringList &paths, bool within_drug, const StringList &options);
+Value standardized_scores(const StringList &names, const RealList &values, int top, double threshold);
+Value cell_ranking(const StringList &paths, int k, const StringList &options);
+
+RealList quantiles(const RealList &values, const RealList &probabilities);
+Value histogram(const RealList &values, double low, double high, int bins);
+Value normality_test(const RealList &values);
+Value qq_points(const RealList &values);
+RealList bootstrap_replicates(const RealList &auc_true, const RealList &auc_pred, long long seed,
+                              long long first, long long count);
+Value bootstrap_interval(const RealList &replicates, double level);
+
+Value analysis(const StringList &paths, const StringList &options);
+Value csa(const std::string &root, const StringList &options);
+Value write_analysis(const StringList &paths, const std::string &folder, const StringList &options);
+Value write_csa(const std::string &root, const std::string &folder, const StringList &options);
+
+void write_records(const std::string &hdf5_path, const StringList &paths, const StringList &options);
+Value read_table(const std::string &hdf5_path, const std::string &name);
+StringList list_tables(const std::string &hdf5_path);
+Value hdf5_attributes(const std::string &hdf5_path);
+bool gnuplot_available();
+}
 }

@@ -91,4 +91,158 @@ proc hed::partial_result {partial} {
     return [hed_core::partial_result $partial]
 }
 
+# hed::group_stats --
+#
+#	Returns the statistics of each drug or cell line (by = drug or cell)
+#	of the records of the files: {columns {drug n mse rmse mae pcc scc r2
+#	mean_error sd_error} rows {...}}. Options: those of the reader.
+proc hed::group_stats {paths by args} {
+    return [hed_core::group_stats $paths $by $args]
+}
+
+# hed::error_zscores --
+#
+#	Returns the z-score of each record's error, over all records or, when
+#	withinDrug is true, within the record's drug (empty when undefined).
+proc hed::error_zscores {paths withinDrug args} {
+    return [hed_core::error_zscores $paths $withinDrug $args]
+}
+
+# hed::standardized_scores --
+#
+#	Standardizes per-drug values (such as RMSEs): returns {mean sd median
+#	mad scores {{name value z robust_z rank} ...} top NAMES
+#	above_threshold NAMES}, ranked from the highest value. z uses the mean
+#	and sd (ddof 1), robust_z the median and 1.4826 * MAD.
+proc hed::standardized_scores {names values {top 10} {threshold 2.0}} {
+    return [hed_core::standardized_scores $names $values $top $threshold]
+}
+
+# hed::cell_ranking --
+#
+#	Returns per cell line the recall of its k most sensitive drugs among
+#	the k predicted most sensitive, and the Spearman correlation of its
+#	drug ranking: {columns {cell n recall_at_k spearman} rows {...}}.
+proc hed::cell_ranking {paths k args} {
+    return [hed_core::cell_ranking $paths $k $args]
+}
+
+# hed::quantiles --
+#
+#	Returns the quantiles of values at the probabilities, interpolating
+#	linearly between order statistics.
+proc hed::quantiles {values probabilities} {
+    return [hed_core::quantiles $values $probabilities]
+}
+
+# hed::histogram --
+#
+#	Returns {lo hi counts LIST underflow N overflow N} of equal-width bins.
+proc hed::histogram {values low high bins} {
+    return [hed_core::histogram $values $low $high $bins]
+}
+
+# hed::normality_test --
+#
+#	D'Agostino and Pearson's test: returns {statistic p_value skew_z
+#	kurtosis_z}; empty values for fewer than 8 values.
+proc hed::normality_test {values} {
+    return [hed_core::normality_test $values]
+}
+
+# hed::qq_points --
+#
+#	Returns {theoretical LIST sample LIST} for a normal QQ plot.
+proc hed::qq_points {values} {
+    return [hed_core::qq_points $values]
+}
+
+# hed::bootstrap_replicates --
+#
+#	Returns the flat list {mean_error rmse ...} of bootstrap replicates
+#	first .. first+count-1. A replicate depends only on the seed and its
+#	number, so workers can compute disjoint ranges.
+proc hed::bootstrap_replicates {aucTrue aucPred seed first count} {
+    return [hed_core::bootstrap_replicates $aucTrue $aucPred $seed $first $count]
+}
+
+# hed::bootstrap_interval --
+#
+#	Returns percentile confidence intervals from concatenated results of
+#	hed::bootstrap_replicates: {replicates B level L mean_error {lo hi}
+#	rmse {lo hi}}.
+proc hed::bootstrap_interval {replicates {level 0.95}} {
+    return [hed_core::bootstrap_interval $replicates $level]
+}
+
+# hed::analysis --
+#
+#	Returns every table of an analysis of the records of the files, as
+#	{NAME {columns LIST rows LIST} ...}. Options: those of hed::metrics and
+#	-top N, -z_threshold Z, -metric rmse|mae|mse|mean_error, -k K,
+#	-seed S, -replicates B, -level L.
+proc hed::analysis {paths args} {
+    return [hed_core::analysis $paths $args]
+}
+
+# hed::csa --
+#
+#	Returns the cross-study tables of a SOURCE-TARGET/split_K tree.
+proc hed::csa {root args} {
+    return [hed_core::csa $root $args]
+}
+
+# hed::write_analysis --
+#
+#	Writes the analysis of the files into folder: hed.h5, one CSV per
+#	table and plots (-plots 0 to skip them). Returns {hdf5 PATH csv LIST
+#	plots LIST messages LIST}.
+proc hed::write_analysis {paths folder args} {
+    return [hed_core::write_analysis $paths $folder $args]
+}
+
+# hed::write_csa --
+#
+#	Writes the cross-study analysis of root into folder: csa.h5, CSV
+#	copies and the heat map of mean RMSE.
+proc hed::write_csa {root folder args} {
+    return [hed_core::write_csa $root $folder $args]
+}
+
+# hed::write_records --
+#
+#	Writes the records of the files to an HDF5 file that hed reads back
+#	as input.
+proc hed::write_records {hdf5Path paths args} {
+    hed_core::write_records $hdf5Path $paths $args
+}
+
+# hed::read_table --
+#
+#	Returns the table stored in an HDF5 file written by hed.
+proc hed::read_table {hdf5Path name} {
+    return [hed_core::read_table $hdf5Path $name]
+}
+
+# hed::list_tables --
+#
+#	Returns the names of the tables of an HDF5 file written by hed.
+proc hed::list_tables {hdf5Path} {
+    return [hed_core::list_tables $hdf5Path]
+}
+
+# hed::hdf5_attributes --
+#
+#	Returns the conventions recorded in an HDF5 file as a dict.
+proc hed::hdf5_attributes {hdf5Path} {
+    return [hed_core::hdf5_attributes $hdf5Path]
+}
+
+# hed::gnuplot_available --
+#
+#	Returns 1 when gnuplot can draw plots, else 0.
+proc hed::gnuplot_available {} {
+    return [hed_core::gnuplot_available]
+}
+
 package provide hed $hed::version

@@ -20,7 +20,7 @@ struct MetricsOptions {
     PartialConfig config;
     /// Records kept in memory for Spearman's correlation; a larger file is
     /// read twice instead, with memory bounded by its distinct values.
-    size_t memory_rows = size_t(1) << 22;
+    size_t memory_rows = size_t(1) << 21;
 };
 
 /// Parses the reader options, the partial options and -memory_rows N.
