@@ -1,0 +1,145 @@
+# app.tcl --
+#
+#	External programs as tasks. turbine::app (see futures.tcl) queues a
+#	task whose script calls turbine::runProgram on a worker. The program
+#	runs in a session of its own (setsid), so a timeout kills its whole
+#	process group, children included.
+
+namespace eval turbine {
+    # Lines of stderr kept in the error of a program that failed.
+    variable stderrTailLines 20
+}
+
+# turbine::runProgram --
+#
+#	Runs COMMAND (a list: program and arguments) and waits for it.
+#	OPTIONS is a dict with optional keys timeout (seconds), cwd (folder)
+#	and env (dict of environment variables to set).
+#
+#	Returns a dict: exitcode, stdout, stderr and seconds. A non-zero exit,
+#	a signal or a timeout raises an error with the error code
+#	{TURBINE APP EXIT code}, {TURBINE APP SIGNAL name} or
+#	{TURBINE TASK TIMEOUT seconds}, whose message carries the last lines
+#	of stderr.
+proc turbine::runProgram {command options} {
+    if {[llength $command] == 0} {
+        return -code error -errorcode {TURBINE ARGUMENT APP} \
+            "turbine::app: no command given; put the program and its arguments after --"
+    }
+    set cwd [expr {[dict exists $options cwd] ? [dict get $options cwd] : [pwd]}]
+    if {![file isdirectory $cwd]} {
+        return -code error -errorcode [list TURBINE APP CWD $cwd] \
+            "turbine::app: working folder \"$cwd\" does not exist"
+    }
+    set environment {}
+    if {[dict exists $options env]} {
+        dict for {name value} [dict get $options env] {
+            lappend environment $name=$value
+        }
+    }
+
+    set stderrFile [file tempfile stderrPath hedflow-app-stderr]
+    close $stderrFile
+    set started [clock milliseconds]
+    set oldDir [pwd]
+    cd $cwd
+    try {
+        set channel [open |[list setsid env {*}$environment {*}$command 2> $stderrPath] r]
+    } on error {message} {
+        file delete $stderrPath
+        return -code error -errorcode [list TURBINE APP START [lindex $command 0]] \
+            "turbine::app: cannot start \"[lindex $command 0]\": $message"
+    } finally {
+        cd $oldDir
+    }
+    set pid [lindex [pid $channel] 0]
+
+    # Read stdout through the event loop, so a time limit can fire while
+    # the program runs.
+    set state [namespace current]::app$pid
+    upvar #0 $state app
+    set app [dict create stdout "" done 0 timedOut 0]
+    fconfigure $channel -blocking 0 -encoding utf-8
+    fileevent $channel readable [list turbine::programOutput $channel $state]
+    set timer ""
+    if {[dict exists $options timeout] && [dict get $options timeout] ne ""} {
+        set milliseconds [expr {int(1000 * [dict get $options timeout])}]
+        set timer [after $milliseconds [list turbine::programTimeout $pid $state]]
+    }
+    while {![dict get $app done]} {
+        vwait $state
+    }
+    after cancel $timer
+
+    fconfigure $channel -blocking 1
+    set exitCode 0
+    set signal ""
+    try {
+        close $channel
+    } trap CHILDSTATUS {message details} {
+        set exitCode [lindex [dict get $details -errorcode] 2]
+    } trap CHILDKILLED {message details} {
+        set signal [lindex [dict get $details -errorcode] 2]
+        set exitCode -1
+    } on error {message} {
+        # Output on stderr alone is not an error here; it was redirected.
+    }
+    set seconds [expr {([clock milliseconds] - $started) / 1000.0}]
+    set stderrChannel [open $stderrPath r]
+    fconfigure $stderrChannel -encoding utf-8
+    set stderrText [read $stderrChannel]
+    close $stderrChannel
+    file delete $stderrPath
+    set result [dict create exitcode $exitCode stdout [dict get $app stdout] \
+        stderr $stderrText seconds $seconds]
+    set timedOut [dict get $app timedOut]
+    unset app
+
+    if {$timedOut} {
+        return -code error -errorcode [list TURBINE TASK TIMEOUT [dict get $options timeout]] \
+            "program \"[lindex $command 0]\" timed out after [dict get $options timeout] s and was killed[StderrTail $stderrText]"
+    }
+    if {$signal ne ""} {
+        return -code error -errorcode [list TURBINE APP SIGNAL $signal] \
+            "program \"[lindex $command 0]\" was killed by $signal[StderrTail $stderrText]"
+    }
+    if {$exitCode != 0} {
+        return -code error -errorcode [list TURBINE APP EXIT $exitCode] \
+            "program \"[lindex $command 0]\" exited with status $exitCode[StderrTail $stderrText]"
+    }
+    return $result
+}
+
+# turbine::programOutput --
+#
+#	Reads what the program wrote to stdout; marks the run done at EOF.
+proc turbine::programOutput {channel state} {
+    upvar #0 $state app
+    dict append app stdout [read $channel]
+    if {[eof $channel]} {
+        fileevent $channel readable {}
+        dict set app done 1
+    }
+}
+
+# turbine::programTimeout --
+#
+#	Kills the process group of a program that ran past its time limit.
+proc turbine::programTimeout {pid state} {
+    upvar #0 $state app
+    dict set app timedOut 1
+    catch {exec kill -KILL -- -$pid}
+}
+
+# turbine::StderrTail --
+#
+#	Returns ": " and the last lines of stderr on new lines, or nothing
+#	when stderr is empty.
+proc turbine::StderrTail {text} {
+    variable stderrTailLines
+    set lines [split [string trimright $text] \n]
+    if {[llength $lines] == 0 || [string trim $text] eq ""} {
+        return ""
+    }
+    return ":\n[join [lrange $lines end-[expr {$stderrTailLines - 1}] end] \n]"
+}

@@ -1,0 +1,215 @@
+# roles.tcl --
+#
+#	turbine::init and turbine::run: every rank runs the same script; the
+#	last ADLB_SERVERS ranks serve the queue, rank 0 (the leader) evaluates
+#	the workflow body, and the other ranks run tasks until the run ends.
+
+namespace eval turbine {
+    variable role ""
+    variable rank -1
+    variable size 0
+    variable leaderWorks 0
+    variable userTypes {}
+    variable failedCount 0
+    variable runDone 0
+}
+
+# turbine::init --
+#
+#	Usage: turbine::init ?-servers S? ?-journal FILE? ?-progress auto|on|off?
+#	                     ?-progress_interval SECONDS? ?-leader_works 0|1?
+#	                     ?-types {name ...}?
+#
+#	Starts MPI and the queue on every rank and fixes this rank's role.
+#	-types declares task types beyond the default one, for submit -type.
+#	Returns the role: leader, worker or server.
+proc turbine::init {args} {
+    variable role
+    variable rank
+    variable size
+    variable leaderWorks
+    variable userTypes
+
+    if {$role ne ""} {
+        return -code error -errorcode {TURBINE STATE INITIALIZED} \
+            "turbine::init: already initialized; call it once per process"
+    }
+    set usage "turbine::init ?-servers S? ?-journal FILE? ?-progress auto|on|off? ?-progress_interval SECONDS? ?-leader_works 0|1? ?-types {name ...}?"
+    set options [ParseOptions $usage $args {
+        -servers "" -journal "" -progress auto -progress_interval 10 -leader_works 0 -types {}
+    }]
+    CheckChoice -progress [dict get $options -progress] {auto on off}
+    CheckBoolean -leader_works [dict get $options -leader_works]
+    CheckPositive -progress_interval [dict get $options -progress_interval]
+    foreach type [dict get $options -types] {
+        if {$type in {work notice}} {
+            return -code error -errorcode [list TURBINE ARGUMENT TYPE $type] \
+                "turbine::init: task type \"$type\" is reserved; choose another name"
+        }
+    }
+
+    package require mpi
+    package require adlb
+    set adlbOptions [list -types [list work notice {*}[dict get $options -types]]]
+    if {[dict get $options -servers] ne ""} {
+        lappend adlbOptions -servers [dict get $options -servers]
+    }
+    set adlbRole [adlb::init {*}$adlbOptions]
+    set rank [adlb::rank]
+    set size [mpi::comm_size mpi::comm_world]
+    set userTypes [dict get $options -types]
+    set leaderWorks [string is true [dict get $options -leader_works]]
+    if {$adlbRole eq "server"} {
+        set role server
+    } elseif {$rank == 0} {
+        set role leader
+    } else {
+        set role worker
+    }
+    logConfigure $rank
+
+    if {[dict get $options -journal] ne "" && $role ne "server"} {
+        journalOpen [dict get $options -journal] $rank
+        if {$role eq "leader"} {
+            set found [journalLoad]
+            if {$found > 0} {
+                log info "journal [dict get $options -journal]: $found completed tasks will not run again"
+            }
+        }
+    }
+    progressConfigure [dict get $options -progress] [dict get $options -progress_interval]
+    return $role
+}
+
+# turbine::run --
+#
+#	Usage: turbine::run BODY
+#
+#	The leader evaluates BODY at global level; workers run tasks; servers
+#	serve. Returns on every rank once the run has ended, with the number
+#	of tasks that failed after their last attempt. MPI is finalized when
+#	it returns; when tasks failed, the process exits with status 1 even
+#	if the script ends normally, so the launcher reports the failure.
+proc turbine::run {body} {
+    variable role
+    variable failedCount
+    variable runDone
+    if {$role eq ""} {
+        return -code error -errorcode {TURBINE STATE UNINITIALIZED} \
+            "turbine::run: call turbine::init first"
+    }
+    if {$runDone} {
+        return -code error -errorcode {TURBINE STATE FINISHED} \
+            "turbine::run: the run has ended; call turbine::run once per process"
+    }
+
+    switch -- $role {
+        server {
+            adlb::server
+        }
+        leader {
+            progressStart
+            try {
+                uplevel #0 $body
+            } on error {message details} {
+                log -always error "workflow body failed: [dict get $details -errorinfo]"
+                adlb::fail 1 "workflow body failed on the leader: $message"
+            }
+            Drain
+            progressFinish
+        }
+        worker {
+            Drain
+        }
+    }
+    set runDone 1
+    journalClose
+
+    set failedCount [CollectFailures]
+    if {$role eq "leader" && $failedCount > 0} {
+        puts stderr [FailureTable]
+    }
+    mpi::finalize
+    if {$failedCount > 0} {
+        set_exit_floor 1
+    }
+    return $failedCount
+}
+
+# turbine::rank, turbine::size, turbine::role --
+#
+#	Return this rank, the number of ranks, and this rank's role.
+proc turbine::rank {} {
+    variable rank
+    return $rank
+}
+proc turbine::size {} {
+    variable size
+    return $size
+}
+proc turbine::role {} {
+    variable role
+    return $role
+}
+
+# turbine::Drain --
+#
+#	Runs tasks until the queue reports that the run has ended. The leader
+#	runs only notices unless it was started with -leader_works 1.
+proc turbine::Drain {} {
+    variable role
+    variable leaderWorks
+    set filter [expr {$role eq "leader" && !$leaderWorks ? {-type notice} : {}}]
+    while {[set task [adlb::get {*}$filter]] ne ""} {
+        handleTask $task
+    }
+}
+
+# turbine::CheckChoice, CheckBoolean, CheckPositive, CheckCount --
+#
+#	Raise an error naming the option and its valid values when value is
+#	not acceptable.
+proc turbine::CheckChoice {option value choices} {
+    if {$value ni $choices} {
+        return -code error -errorcode [list TURBINE ARGUMENT $option] \
+            "invalid $option \"$value\": use one of [join $choices {, }]"
+    }
+}
+proc turbine::CheckBoolean {option value} {
+    if {![string is boolean -strict $value]} {
+        return -code error -errorcode [list TURBINE ARGUMENT $option] \
+            "invalid $option \"$value\": use 0 or 1"
+    }
+}
+proc turbine::CheckPositive {option value} {
+    if {![string is double -strict $value] || $value <= 0} {
+        return -code error -errorcode [list TURBINE ARGUMENT $option] \
+            "invalid $option \"$value\": give a number of seconds above 0"
+    }
+}
+proc turbine::CheckCount {option value {minimum 0}} {
+    if {![string is entier -strict $value] || $value < $minimum} {
+        return -code error -errorcode [list TURBINE ARGUMENT $option] \
+            "invalid $option \"$value\": give a whole number of at least $minimum"
+    }
+}
+
+# turbine::ParseOptions --
+#
+#	Parses "-name value" pairs in arguments against the defaults dict.
+#	Returns the defaults updated with the given values; an unknown option
+#	or a missing value raises the usage message.
+proc turbine::ParseOptions {usage arguments defaults} {
+    set options $defaults
+    if {[llength $arguments] % 2 != 0} {
+        return -code error -errorcode {TCL WRONGARGS} "wrong # args: should be \"$usage\""
+    }
+    foreach {name value} $arguments {
+        if {![dict exists $defaults $name]} {
+            return -code error -errorcode [list TURBINE ARGUMENT OPTION $name] \
+                "unknown option \"$name\": should be \"$usage\""
+        }
+        dict set options $name $value
+    }
+    return $options
+}

@@ -1,0 +1,178 @@
+# tasks.tcl --
+#
+#	What a rank does with a task it gets from the queue: run a workflow
+#	task (with its retries, time limit and journal record) and store its
+#	outcome in the task's future, or note a subscription notice. Also the
+#	failure records, which every rank keeps for the tasks it ran and the
+#	leader gathers at the end of the run.
+#
+#	A future holds a two-element list: {ok VALUE} or {error INFO}, where
+#	INFO is a dict with message, errorinfo, errorcode, rank, task,
+#	future, key and attempts.
+
+namespace eval turbine {
+    # Failure records of the tasks this rank ran; the leader's list holds
+    # every rank's after the run.
+    variable failures {}
+    # Futures whose close notice has arrived on this rank.
+    variable noticed [dict create]
+    # MPI tag of the messages that gather failure records after the run.
+    variable failureTag 7401
+}
+
+# turbine::handleTask --
+#
+#	Runs one task dict returned by adlb::get.
+proc turbine::handleTask {task} {
+    set payload [dict get $task payload]
+    switch -- [dict get $payload kind] {
+        notice {
+            variable noticed
+            dict set noticed [dict get $payload future] 1
+        }
+        task {
+            RunTask [dict get $task id] $payload
+        }
+        default {
+            log -always error "task [dict get $task id]: unknown kind \"[dict get $payload kind]\"; dropped"
+        }
+    }
+}
+
+# turbine::RunTask --
+#
+#	Evaluates a task's script up to 1 + retries times and stores the
+#	outcome in its future. A task whose inputs failed fails at once.
+proc turbine::RunTask {taskId payload} {
+    variable rank
+    set future [dict get $payload future]
+    set key [dict get $payload key]
+    set attempts [expr {[dict get $payload retries] + 1}]
+
+    set failedInput ""
+    foreach input [dict get $payload inputs] {
+        if {[lindex [adlb::retrieve $input] 0] eq "error"} {
+            set failedInput $input
+            break
+        }
+    }
+
+    set started [clock milliseconds]
+    progressTaskStarted
+    if {$failedInput ne ""} {
+        set attempt 1
+        set code 1
+        set result "input future $failedInput failed"
+        set options [dict create -errorinfo $result -errorcode [list TURBINE INPUT FAILED $failedInput]]
+        set attempts 1
+    } else {
+        for {set attempt 1} {$attempt <= $attempts} {incr attempt} {
+            set code [catch {Evaluate $payload} result options]
+            if {$code == 0 || $code == 2} {
+                break
+            }
+            if {$code != 1} {
+                set result "task script ended with [lindex {ok error return break continue} $code] outside a loop"
+                dict set options -errorcode {TURBINE TASK CONTROL}
+                dict set options -errorinfo $result
+            }
+            if {$attempt < $attempts} {
+                log -always warn "task $taskId (future $future[expr {$key ne "" ? ", key $key" : ""}]) attempt $attempt of $attempts failed: $result; retrying"
+            }
+        }
+    }
+
+    if {$code == 0 || $code == 2} {
+        set value [list ok $result]
+        if {$key ne ""} {
+            journalRecord $key $value
+        }
+        adlb::store $future $value
+        progressTaskEnded ok
+        return
+    }
+
+    set info [dict create \
+        message $result \
+        errorinfo [dict get $options -errorinfo] \
+        errorcode [dict get $options -errorcode] \
+        rank $rank \
+        task $taskId \
+        future $future \
+        key $key \
+        attempts [expr {min($attempt, $attempts)}] \
+        seconds [expr {([clock milliseconds] - $started) / 1000.0}]]
+    variable failures
+    lappend failures $info
+    log -always error "task $taskId (future $future[expr {$key ne "" ? ", key $key" : ""}]) failed after [dict get $info attempts] attempt(s): $result"
+    adlb::store $future [list error $info]
+    progressTaskEnded failed
+}
+
+# turbine::Evaluate --
+#
+#	Evaluates the script of a task at global level, under its time limit
+#	when it has one.
+proc turbine::Evaluate {payload} {
+    set script [dict get $payload script]
+    set timeout [dict get $payload timeout]
+    if {$timeout ne ""} {
+        return [turbine::eval_timeout $timeout $script]
+    }
+    return [uplevel #0 $script]
+}
+
+# turbine::CollectFailures --
+#
+#	After the run, sends every rank's failure records to the leader.
+#	Collective over MPI_COMM_WORLD. Returns the total number of failed
+#	tasks on every rank.
+proc turbine::CollectFailures {} {
+    variable failures
+    variable rank
+    variable size
+    variable failureTag
+    if {$rank == 0} {
+        for {set i 1} {$i < $size} {incr i} {
+            lappend failures {*}[mpi::recv mpi::auto mpi::any_source $failureTag mpi::comm_world]
+        }
+        set failures [lsort -command CompareFailures $failures]
+    } else {
+        mpi::send $failures mpi::auto 0 $failureTag mpi::comm_world
+    }
+    # The leader now holds every record, so the maximum is the total.
+    return [mpi::allreduce [llength $failures] mpi::int mpi::max mpi::comm_world]
+}
+
+proc turbine::CompareFailures {a b} {
+    return [expr {[dict get $a task] - [dict get $b task]}]
+}
+
+# turbine::failures --
+#
+#	Returns the failure records as a list of dicts (message, errorinfo,
+#	errorcode, rank, task, future, key, attempts, seconds). On the leader
+#	after turbine::run, it holds every rank's failures, in task id order;
+#	before that, and on other ranks, only those of tasks run here.
+proc turbine::failures {} {
+    variable failures
+    return $failures
+}
+
+# turbine::FailureTable --
+#
+#	Returns the table of failed tasks that the leader prints at the end.
+proc turbine::FailureTable {} {
+    variable failures
+    set lines [list "[llength $failures] task(s) failed:"]
+    lappend lines [format "  %-14s %-6s %-8s %-24s %s" task rank attempts key error]
+    foreach info $failures {
+        set message [lindex [split [dict get $info message] \n] 0]
+        if {[string length $message] > 100} {
+            set message [string range $message 0 96]...
+        }
+        lappend lines [format "  %-14s %-6s %-8s %-24s %s" [dict get $info task] \
+            [dict get $info rank] [dict get $info attempts] [dict get $info key] $message]
+    }
+    return [join $lines \n]
+}
