@@ -178,6 +178,20 @@ Partial::add(const double *y, const double *p, size_t n)
     double hist_scale = config_.histogram_bins / (config_.histogram_high - config_.histogram_low);
     size_t alpha_count = config_.alphas.size();
     std::vector<double> poly(alpha_count, 0.0);
+
+    // Range sums are plain within the batch and compensated across batches.
+    // Cell k of each table holds the records outside [0, 1].
+    size_t range_count = config_.ranges.size();
+    std::vector<std::vector<double>> cell_n(range_count), cell_abs(range_count), cell_sq(range_count),
+        cell_e(range_count);
+    for (size_t r = 0; r < range_count; r++) {
+        size_t cells = size_t(config_.ranges[r]) + 1;
+        cell_n[r].assign(cells, 0.0);
+        cell_abs[r].assign(cells, 0.0);
+        cell_sq[r].assign(cells, 0.0);
+        cell_e[r].assign(cells, 0.0);
+    }
+    uint64_t tp = 0, fp = 0, fn = 0, tn = 0;
     for (size_t i = 0; i < n; i++) {
         double dy = y[i] - mean_y, dp = p[i] - mean_p;
         double e = p[i] - y[i];
@@ -190,25 +204,27 @@ Partial::add(const double *y, const double *p, size_t n)
         m3_e += de2 * de;
         m4_e += de2 * de2;
         double ae = std::fabs(e);
+        double se = e * e;
         abs_sum += ae;
-        sq_sum += e * e;
+        sq_sum += se;
         double base = 1.0 - y[i];
         for (size_t a = 0; a < alpha_count; a++) {
             poly[a] += ae * internal::poly_weight(base, config_.alphas[a]);
         }
-        for (size_t r = 0; r < config_.ranges.size(); r++) {
-            int index = range_index(y[i], config_.ranges[r]);
-            RangeCell &cell = index < 0 ? batch.outside_[r] : batch.ranges_[r][size_t(index)];
-            cell.n++;
-            cell.abs_error.add(ae);
-            cell.squared_error.add(e * e);
-            cell.error.add(e);
+        for (size_t r = 0; r < range_count; r++) {
+            int k = config_.ranges[r];
+            int index = range_index(y[i], k);
+            size_t cell = index < 0 ? size_t(k) : size_t(index);
+            cell_n[r][cell] += 1.0;
+            cell_abs[r][cell] += ae;
+            cell_sq[r][cell] += se;
+            cell_e[r][cell] += e;
         }
         bool sensitive = y[i] < threshold, predicted = p[i] < threshold;
-        batch.true_positive_ += sensitive && predicted;
-        batch.false_positive_ += !sensitive && predicted;
-        batch.false_negative_ += sensitive && !predicted;
-        batch.true_negative_ += !sensitive && !predicted;
+        tp += sensitive && predicted;
+        fp += !sensitive && predicted;
+        fn += sensitive && !predicted;
+        tn += !sensitive && !predicted;
         double position = (e - hist_low) * hist_scale;
         if (position < 0) {
             batch.underflow_++;
@@ -221,6 +237,20 @@ Partial::add(const double *y, const double *p, size_t n)
             }
         } else {
             batch.histogram_[size_t(position)]++;
+        }
+    }
+    batch.true_positive_ = tp;
+    batch.false_positive_ = fp;
+    batch.false_negative_ = fn;
+    batch.true_negative_ = tn;
+    for (size_t r = 0; r < range_count; r++) {
+        size_t k = size_t(config_.ranges[r]);
+        for (size_t cell = 0; cell <= k; cell++) {
+            RangeCell &target = cell == k ? batch.outside_[r] : batch.ranges_[r][cell];
+            target.n = uint64_t(cell_n[r][cell]);
+            target.abs_error.add(cell_abs[r][cell]);
+            target.squared_error.add(cell_sq[r][cell]);
+            target.error.add(cell_e[r][cell]);
         }
     }
 

@@ -29,10 +29,11 @@ range_index(double auc, int k)
     if (i >= k) {
         i = k - 1;
     }
-    while (i + 1 < k && auc >= range_edge(i + 1, k)) {
+    // auc * k is within one rounding of the true product, so i is off by
+    // at most one; compare with the edges to correct it.
+    if (i + 1 < k && auc >= range_edge(i + 1, k)) {
         i++;
-    }
-    while (i > 0 && auc < range_edge(i, k)) {
+    } else if (i > 0 && auc < range_edge(i, k)) {
         i--;
     }
     return i;
