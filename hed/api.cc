@@ -1,4 +1,4 @@
-// api.cc -- the functions of the hed package that Tcl sees.
+// api.cc -- the functions of the hed package that Tcl calls.
 #include "api.h"
 
 #include "analysis.h"

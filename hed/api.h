@@ -1,4 +1,4 @@
-// api.h -- the functions of the hed package that Tcl sees.
+// api.h -- the functions of the hed package that Tcl calls.
 //
 // Each function takes plain values (strings, lists of strings or numbers)
 // and returns a string or a hed::Value, so that hed.i only converts types.

@@ -180,7 +180,7 @@ Partial::add(const double *y, const double *p, size_t n)
     std::vector<double> poly(alpha_count, 0.0);
 
     // Range sums are plain within the batch and compensated across batches.
-    // Cell k of each table holds the records outside [0, 1].
+    // Cell k of each table counts the records outside [0, 1].
     size_t range_count = config_.ranges.size();
     std::vector<std::vector<double>> cell_n(range_count), cell_abs(range_count), cell_sq(range_count),
         cell_e(range_count);

@@ -18,7 +18,7 @@
 
 namespace hed {
 
-/// What a Partial accumulates; two partials merge only when these match.
+/// The options of a Partial; two partials merge only when they match.
 struct PartialConfig {
     std::vector<double> alphas = {0, 1, 2, 4};   ///< MAE-poly exponents
     std::vector<int> ranges = {10, 2};           ///< AUC range counts k

@@ -439,7 +439,7 @@ TextSource::read_header()
         format_ = labels ? Format::HedRun : Format::Improve;
     }
 
-    // A HED run file holds the predictions for one held-out drug, named by
+    // A HED run file contains the predictions for one held-out drug, named by
     // its run folder (run/RUN001/test_y_data_predicted.csv) unless given.
     if (!has_drug) {
         std::string drug = options_.drug;

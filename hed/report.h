@@ -36,7 +36,7 @@ std::vector<Table> analysis_tables(const std::vector<std::string> &paths, const 
 /// Writes \a tables into folder \a folder: NAME.h5, one CSV per table
 /// (slashes in table names become '_'), and the plots that the tables allow.
 /// \returns {hdf5 PATH csv {PATH ...} plots {PATH ...} messages {TEXT ...}};
-/// a message says why plots were skipped (no gnuplot).
+/// a message explains why plots were skipped (no gnuplot).
 Value write_outputs(const std::vector<Table> &tables, const std::string &folder, const std::string &name,
                     bool plots);
 
