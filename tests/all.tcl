@@ -59,6 +59,9 @@ proc driver::parseOptions {arguments} {
         puts stderr "all.tcl: invalid time limit '[dict get $options -timeout]'; give a whole number of seconds"
         exit 2
     }
+    # Each run works in a folder of its own, so a relative path would break.
+    dict set options -launcher [file normalize [dict get $options -launcher]]
+    dict set options -dir [file normalize [dict get $options -dir]]
     if {![file executable [dict get $options -launcher]]} {
         puts stderr "all.tcl: launcher '[dict get $options -launcher]' not found or not executable; run make first"
         exit 2
