@@ -64,6 +64,24 @@ StringList list_tables(const std::string &hdf5_path);
 Value hdf5_attributes(const std::string &hdf5_path);
 bool gnuplot_available();
 
+/// Bootstrap replicates of the records of one file, as bootstrap_replicates.
+RealList bootstrap_file(const std::string &path, long long seed, long long first, long long count,
+                        const StringList &options = StringList());
+/// Writes tables given as CSV texts (a header line, then rows) to one HDF5
+/// file, CSV copies in \a csv_folder and the plots they allow in
+/// \a plot_folder; a column is numeric when every non-empty field is a number.
+Value write_tables(const StringList &names, const StringList &csv_texts, const std::string &hdf5_path,
+                   const std::string &csv_folder, const std::string &plot_folder, bool plots);
+
+/// The built-in leave-one-drug-out model (see lodo.h): the drugs of a study
+/// as {index I smiles S rows N} dicts, one run file written for a drug
+/// (returns its row count), and the Tanimoto similarity of two drugs.
+Value lodo_drugs(const StringList &responses, const std::string &drugs, const std::string &fingerprints);
+long long lodo_run(const StringList &responses, const std::string &drugs, const std::string &fingerprints,
+                   int index, int k, const std::string &path);
+double lodo_similarity(const StringList &responses, const std::string &drugs,
+                       const std::string &fingerprints, int first, int second);
+
 } // namespace api
 } // namespace hed
 

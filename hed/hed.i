@@ -170,5 +170,16 @@ Value read_table(const std::string &hdf5_path, const std::string &name);
 StringList list_tables(const std::string &hdf5_path);
 Value hdf5_attributes(const std::string &hdf5_path);
 bool gnuplot_available();
+
+RealList bootstrap_file(const std::string &path, long long seed, long long first, long long count,
+                        const StringList &options);
+Value write_tables(const StringList &names, const StringList &csv_texts, const std::string &hdf5_path,
+                   const std::string &csv_folder, const std::string &plot_folder, bool plots);
+
+Value lodo_drugs(const StringList &responses, const std::string &drugs, const std::string &fingerprints);
+long long lodo_run(const StringList &responses, const std::string &drugs, const std::string &fingerprints,
+                   int index, int k, const std::string &path);
+double lodo_similarity(const StringList &responses, const std::string &drugs,
+                       const std::string &fingerprints, int first, int second);
 }
 }

@@ -246,3 +246,52 @@ proc hed::gnuplot_available {} {
 }
 
 package provide hed $hed::version
+
+# hed::lodo_drugs --
+#
+#	Loads a leave-one-drug-out study (DrugCell response files, the drug
+#	list and the fingerprints) and returns its drugs in index order, each
+#	a dict {index I smiles S rows N}. Bad input raises an error naming
+#	the file, the line and the value. A worker keeps the loaded study for
+#	later calls with the same, unchanged files.
+proc hed::lodo_drugs {responses drugs fingerprints} {
+    return [hed_core::lodo_drugs $responses $drugs $fingerprints]
+}
+
+# hed::lodo_run --
+#
+#	Predicts every response row of the drug with the given index from
+#	the k most similar other drugs (the built-in baseline model) and
+#	writes them to path as a HED run file, auc_true,auc_pred,labels,
+#	under a temporary name renamed into place. Returns the row count.
+proc hed::lodo_run {responses drugs fingerprints index k path} {
+    return [hed_core::lodo_run $responses $drugs $fingerprints $index $k $path]
+}
+
+# hed::lodo_similarity --
+#
+#	Returns the Tanimoto similarity of the fingerprints of two drugs.
+proc hed::lodo_similarity {responses drugs fingerprints first second} {
+    return [hed_core::lodo_similarity $responses $drugs $fingerprints $first $second]
+}
+
+# hed::bootstrap_file --
+#
+#	Returns bootstrap replicates [first, first + count) of the records of
+#	one file as a flat list {mean_error rmse ...}, like
+#	hed::bootstrap_replicates: the same seed gives the same replicates
+#	however the range is split.
+proc hed::bootstrap_file {path seed first count args} {
+    return [hed_core::bootstrap_file $path $seed $first $count $args]
+}
+
+# hed::write_tables --
+#
+#	Writes tables given as a dict {NAME CSV-TEXT ...} to the HDF5 file
+#	hdf5Path (a group per table), CSV copies in csvFolder and the plots
+#	the tables allow in plotFolder. Returns {hdf5 PATH csv LIST plots LIST
+#	messages LIST}.
+proc hed::write_tables {tables hdf5Path csvFolder plotFolder {plots 1}} {
+    return [hed_core::write_tables [dict keys $tables] [dict values $tables] \
+        $hdf5Path $csvFolder $plotFolder $plots]
+}

@@ -1,6 +1,8 @@
 // report.cc -- tables of an analysis and their HDF5, CSV and plot outputs.
 #include "report.h"
 
+#include <cstring>
+
 #include <cmath>
 #include <limits>
 #include <sys/stat.h>
@@ -284,16 +286,32 @@ plot_commands(const std::vector<Table> &tables, const std::string &folder)
 Value
 write_outputs(const std::vector<Table> &tables, const std::string &folder, const std::string &name, bool plots)
 {
+    return write_outputs_to(tables, OutputPaths{folder + "/" + name + ".h5", folder, folder}, plots);
+}
+
+namespace {
+
+void
+make_folder(const std::string &folder)
+{
     if (mkdir(folder.c_str(), 0777) != 0 && errno != EEXIST) {
-        throw Error({"HED", "OUTPUT", "IO", folder}, "cannot create folder \"" + folder + "\"");
+        throw Error({"HED", "OUTPUT", "IO", folder},
+                    "cannot create folder \"" + folder + "\": " + std::strerror(errno));
     }
+}
+
+} // namespace
+
+Value
+write_outputs_to(const std::vector<Table> &tables, const OutputPaths &paths, bool plots)
+{
+    make_folder(paths.csv_folder);
     Value out = Value::dict();
-    std::string hdf5 = folder + "/" + name + ".h5";
-    write_hdf5(hdf5, tables);
-    out.set("hdf5", Value::string(hdf5));
+    write_hdf5(paths.hdf5, tables);
+    out.set("hdf5", Value::string(paths.hdf5));
     Value csv_paths = Value::list();
     for (const Table &table : tables) {
-        std::string path = folder + "/" + internal::file_name(table.name()) + ".csv";
+        std::string path = paths.csv_folder + "/" + internal::file_name(table.name()) + ".csv";
         table.write_csv(path);
         csv_paths.push(Value::string(path));
     }
@@ -304,8 +322,10 @@ write_outputs(const std::vector<Table> &tables, const std::string &folder, const
         messages.push(Value::string("plots skipped: gnuplot not found at \"" + gnuplot_path()
                                     + "\"; install gnuplot-nox or set HEDFLOW_GNUPLOT"));
     } else if (plots) {
-        for (const auto &plot : internal::plot_commands(tables, folder)) {
-            std::string base = folder + "/" + plot.first;
+        make_folder(paths.plot_folder);
+        // The plots read their data from the CSV copies written above.
+        for (const auto &plot : internal::plot_commands(tables, paths.csv_folder)) {
+            std::string base = paths.plot_folder + "/" + plot.first;
             render_plot(base, plot.second);
             plot_paths.push(Value::string(base + ".svg"));
             plot_paths.push(Value::string(base + ".png"));

@@ -40,6 +40,17 @@ std::vector<Table> analysis_tables(const std::vector<std::string> &paths, const 
 Value write_outputs(const std::vector<Table> &tables, const std::string &folder, const std::string &name,
                     bool plots);
 
+/// Where write_outputs_to puts the HDF5 file, the CSV copies and the plots.
+struct OutputPaths {
+    std::string hdf5;
+    std::string csv_folder;
+    std::string plot_folder;
+};
+
+/// Like write_outputs, with the HDF5 file, the CSV copies and the plots in
+/// places of their own; folders are created when missing.
+Value write_outputs_to(const std::vector<Table> &tables, const OutputPaths &paths, bool plots);
+
 } // namespace hed
 
 #endif
