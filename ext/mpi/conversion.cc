@@ -403,7 +403,17 @@ GetColorFromObj(Tcl_Interp *interp, Tcl_Obj *obj, int *color)
         *color = MPI_UNDEFINED;
         return TCL_OK;
     }
-    return Tcl_GetIntFromObj(interp, obj, color);
+    if (Tcl_GetIntFromObj(interp, obj, color) != TCL_OK) {
+        return TCL_ERROR;
+    }
+    /* MPI forbids negative colors, but not every MPI checks. */
+    if (*color < 0) {
+        Tcl_SetObjResult(interp, Tcl_ObjPrintf(
+            "invalid color \"%d\": use a non-negative integer or mpi::undefined", *color));
+        Tcl_SetErrorCode(interp, "MPI", "ARG", "COLOR", Tcl_GetString(obj), (char *)NULL);
+        return TCL_ERROR;
+    }
+    return TCL_OK;
 }
 
 /*
