@@ -69,6 +69,23 @@ csv_quote(const std::string &text)
     return out + "\"";
 }
 
+namespace {
+
+// Counts and ranks read better as "27" than as "27.0"; other reals keep
+// the shortest round-trip form.
+std::string
+format_cell(double number)
+{
+    if (number == std::floor(number) && std::fabs(number) < 9007199254740992.0) {
+        char buffer[32];
+        std::snprintf(buffer, sizeof buffer, "%.0f", number);
+        return buffer;
+    }
+    return format_real(number);
+}
+
+} // namespace
+
 std::string
 Table::csv() const
 {
@@ -86,7 +103,7 @@ Table::csv() const
             if (column.is_text) {
                 out += csv_quote(column.texts[r]);
             } else if (std::isfinite(column.reals[r])) {
-                out += format_real(column.reals[r]);
+                out += format_cell(column.reals[r]);
             }
         }
         out += '\n';

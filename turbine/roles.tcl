@@ -22,6 +22,8 @@ namespace eval turbine {
 #
 #	Starts MPI and the queue on every rank and fixes this rank's role.
 #	-types declares task types beyond the default one, for submit -type.
+#	-leader_works 1 lets the leader run tasks while it waits; it is on
+#	whatever the option says when the leader is the only non-server rank.
 #	Returns the role: leader, worker or server.
 proc turbine::init {args} {
     variable role
@@ -59,6 +61,10 @@ proc turbine::init {args} {
     set size [mpi::comm_size mpi::comm_world]
     set userTypes [dict get $options -types]
     set leaderWorks [string is true [dict get $options -leader_works]]
+    if {[adlb::workers] == 1} {
+        # The leader is the only rank that can run tasks.
+        set leaderWorks 1
+    }
     if {$adlbRole eq "server"} {
         set role server
     } elseif {$rank == 0} {

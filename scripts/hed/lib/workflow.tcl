@@ -1,0 +1,33 @@
+# workflow.tcl --
+#
+#	Running a stage as an MPI job: every rank starts turbine with the
+#	output folder's journal, the leader runs the stages, and the process
+#	exits non-zero when a task failed.
+
+package require turbine
+package require hed
+
+namespace eval hedwf {}
+
+# hedwf::runWorkflow --
+#
+#	Starts turbine with the journal OUT/.hedflow/journal and evaluates body
+#	on the leader. Returns on every rank when the run has ended. A body
+#	that raises an error ends the job with its message; a finished run
+#	with failed tasks makes the process exit with status 1.
+proc hedwf::runWorkflow {out body} {
+    turbine::init -journal [file join $out .hedflow journal]
+    turbine::run $body
+}
+
+# hedwf::checkInputs --
+#
+#	In the launcher's serial check, runs script and turns an error into a
+#	message on stderr and exit status 1, so bad input is reported once,
+#	before the MPI job starts.
+proc hedwf::checkInputs {subcommand script} {
+    if {[catch {uplevel 1 $script} message options]} {
+        puts stderr "hedflow hed $subcommand: $message"
+        exit 1
+    }
+}
