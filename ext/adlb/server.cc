@@ -275,21 +275,22 @@ size_t
 Server::sendFromQueue(int worker, const Selection &first, uint32_t maxTasks)
 {
     // Prefetch: with one server, a worker may take up to its share of the
-    // queue; with several, only tasks that could run nowhere else, so that
-    // no prefetched task is missing from a steal.
+    // movable tasks of its type, and nothing extra while other workers
+    // wait. With several servers, only tasks that could run nowhere else,
+    // so that no prefetched task is missing from a steal.
     size_t limit = 1;
-    if (maxTasks > 1) {
-        const bool oneServer = layout_.servers() == 1;
-        const size_t share = oneServer ? queue_.count() / std::max<size_t>(myWorkers_.size(), 1)
-                                       : queue_.count();
+    const int32_t filter = workers_[worker].typeFilter;
+    if (maxTasks > 1 && layout_.servers() == 1 && waitList_.empty()) {
+        const size_t share = queue_.movableCount(filter) / std::max<size_t>(myWorkers_.size(), 1);
         limit = std::max<size_t>(1, std::min<size_t>(maxTasks, share));
+    } else if (maxTasks > 1 && layout_.servers() > 1) {
+        limit = maxTasks;
     }
 
     Writer writer;
     writer.put<uint8_t>(0);
     const size_t countAt = writer.reserve(sizeof(uint32_t));
     const int node = layout_.nodeOf(worker);
-    const int32_t typeFilter = workers_[worker].typeFilter;
     Selection selection = first;
     size_t sent = 0;
     for (;;) {
@@ -310,8 +311,8 @@ Server::sendFromQueue(int worker, const Selection &first, uint32_t maxTasks)
         queue_.pop(selection);
         sent++;
         if (sent >= limit || writer.size() > (1 << 20)
-            || !queue_.select(worker, node, typeFilter, layout_.servers() > 1, selection)
-            || (!parallel_.empty() && reservedForParallel(typeFilter, selection.lane->first))) {
+            || !queue_.select(worker, node, filter, layout_.servers() > 1, selection)
+            || (!parallel_.empty() && reservedForParallel(filter, selection.lane->first))) {
             break;
         }
     }
