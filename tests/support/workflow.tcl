@@ -42,7 +42,7 @@ proc workflow::run {args} {
         set stdout [exec {*}$command 2> $stderrPath]
     } trap CHILDSTATUS {stdout details} {
         set status [lindex [dict get $details -errorcode] 2]
-        regsub {\nchild process exited abnormally$} $stdout {} stdout
+        regsub {(^|\n)child process exited abnormally$} $stdout {} stdout
     }
     set seconds [expr {([clock milliseconds] - $started) / 1000.0}]
     set channel [open $stderrPath r]
