@@ -378,7 +378,7 @@ RefcountIncrCmd(ClientData, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
  *
  *	Usage: adlb::subscribe id ?-type type? ?-payload payload?
  *
- *	Asks to be told when a datum closes. The notice is a task of type
+ *	Requests a notice when a datum closes. The notice is a task of type
  *	(default: the first declared type) with payload (default "close
  *	ID") targeted to this worker, so adlb::get returns it.
  *

@@ -281,7 +281,7 @@ PutManyCmd(ClientData, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
  *
  *	Usage: adlb::dput -inputs ids ?put options? payload
  *
- *	Puts a task that a server holds until every datum in ids is closed.
+ *	Puts a task that a server keeps until every datum in ids is closed.
  *	Tasks released by one close are queued in dput order.
  *
  *	Results:
@@ -364,7 +364,7 @@ CommHandle(Tcl_Interp *interp, MPI_Comm comm)
 /*
  * GetOrIget --
  *
- *	adlb::get and adlb::iget; block tells them apart.
+ *	Implements adlb::get (block true) and adlb::iget (block false).
  *
  *	Usage: adlb::get ?-type type?
  *	       adlb::iget ?-type type?

@@ -5,7 +5,6 @@
  */
 #include "transport.h"
 
-#include <sched.h>
 #include <sys/prctl.h>
 #include <time.h>
 
@@ -18,7 +17,10 @@ namespace hedflow::adlb {
 
 namespace {
 
-constexpr uint64_t SPIN_NANOSECONDS = 50 * 1000;
+/* A reply usually arrives within microseconds, but on a loaded machine a
+ * rank that sleeps may wait milliseconds for a core again, so waiting
+ * probes without sleeping for 1 ms first. */
+constexpr uint64_t SPIN_NANOSECONDS = 1000 * 1000;
 constexpr long FIRST_SLEEP_NANOSECONDS = 10 * 1000;
 constexpr long MAX_SLEEP_NANOSECONDS = 1000 * 1000;
 
@@ -61,11 +63,8 @@ Backoff::pause()
         idleSince_ = now;
     }
     if (now - idleSince_ < SPIN_NANOSECONDS) {
-        // Yielding now and then lets another rank on this core run when
-        // ranks outnumber cores.
-        if ((++spins_ & 15u) == 0) {
-            sched_yield();
-        }
+        // No sched_yield here either: it can hand the core away for a
+        // whole time slice.
         return;
     }
 

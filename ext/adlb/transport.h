@@ -3,9 +3,9 @@
  *
  *	Sending and waiting without spinning. MPICH and Open MPI poll a core
  *	inside a blocking MPI_Recv, so a rank that waits long would take a
- *	core from the workers. Waiting here probes for about 50 microseconds
- *	(low latency while busy), then sleeps between probes, doubling the
- *	sleep from 10 microseconds up to 1 millisecond.
+ *	core from the workers. Waiting here probes for 1 millisecond (low
+ *	latency while busy), then sleeps between probes, doubling the sleep
+ *	from 10 microseconds up to 1 millisecond.
  */
 #ifndef HEDFLOW_ADLB_TRANSPORT_H
 #define HEDFLOW_ADLB_TRANSPORT_H
@@ -25,7 +25,7 @@ namespace hedflow::adlb {
  */
 class Backoff {
 public:
-    /* Spins, yields or sleeps, depending on how long the wait has lasted. */
+    /* Spins or sleeps, depending on how long the wait has lasted. */
     void pause();
 
     /* Starts a new wait after a message arrived. */
@@ -38,7 +38,6 @@ public:
 private:
     uint64_t idleSince_ = 0;
     long sleepNanoseconds_ = 0;
-    unsigned spins_ = 0;
 };
 
 /*
