@@ -148,6 +148,9 @@ MpiBcastCmd(ClientData, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
     if (!StartedAndNotFinished(interp, "mpi::bcast")) {
         return TCL_ERROR;
     }
+    if (!NotNullComm(interp, "mpi::bcast", comm)) {
+        return TCL_ERROR;
+    }
 
     return RunCore(interp, "mpi::bcast", [&] {
         const bool isRoot = RankOf(comm) == root;
@@ -206,6 +209,9 @@ MpiScatterCmd(ClientData, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
         return TCL_ERROR;
     }
     if (!StartedAndNotFinished(interp, "mpi::scatter")) {
+        return TCL_ERROR;
+    }
+    if (!NotNullComm(interp, "mpi::scatter", comm)) {
         return TCL_ERROR;
     }
 
@@ -322,6 +328,9 @@ MpiGatherCmd(ClientData, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
     if (!StartedAndNotFinished(interp, "mpi::gather")) {
         return TCL_ERROR;
     }
+    if (!NotNullComm(interp, "mpi::gather", comm)) {
+        return TCL_ERROR;
+    }
     return GatherCommon(interp, "mpi::gather", objv[1], type, root, comm, false);
 }
 
@@ -352,6 +361,9 @@ MpiAllgatherCmd(ClientData, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
         return TCL_ERROR;
     }
     if (!StartedAndNotFinished(interp, "mpi::allgather")) {
+        return TCL_ERROR;
+    }
+    if (!NotNullComm(interp, "mpi::allgather", comm)) {
         return TCL_ERROR;
     }
     return GatherCommon(interp, "mpi::allgather", objv[1], type, 0, comm, true);
@@ -419,6 +431,9 @@ MpiReduceCmd(ClientData, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
     if (!StartedAndNotFinished(interp, "mpi::reduce")) {
         return TCL_ERROR;
     }
+    if (!NotNullComm(interp, "mpi::reduce", comm)) {
+        return TCL_ERROR;
+    }
     return ReduceCommon(interp, "mpi::reduce", objv[1], type, op, root, comm, false);
 }
 
@@ -451,6 +466,9 @@ MpiAllreduceCmd(ClientData, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
         return TCL_ERROR;
     }
     if (!StartedAndNotFinished(interp, "mpi::allreduce")) {
+        return TCL_ERROR;
+    }
+    if (!NotNullComm(interp, "mpi::allreduce", comm)) {
         return TCL_ERROR;
     }
     return ReduceCommon(interp, "mpi::allreduce", objv[1], type, op, 0, comm, true);
@@ -487,6 +505,9 @@ MpiBcastFileCmd(ClientData, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
         return TCL_ERROR;
     }
     if (!StartedAndNotFinished(interp, "mpi::bcast_file")) {
+        return TCL_ERROR;
+    }
+    if (!NotNullComm(interp, "mpi::bcast_file", comm)) {
         return TCL_ERROR;
     }
 

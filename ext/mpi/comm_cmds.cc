@@ -44,6 +44,9 @@ MpiCommSizeCmd(ClientData, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
     if (!StartedAndNotFinished(interp, "mpi::comm_size")) {
         return TCL_ERROR;
     }
+    if (!NotNullComm(interp, "mpi::comm_size", comm)) {
+        return TCL_ERROR;
+    }
 
     int size = 0;
     if (MpiCheck(interp, "mpi::comm_size", MPI_Comm_size(comm, &size)) != TCL_OK) {
@@ -76,6 +79,9 @@ MpiCommRankCmd(ClientData, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
         return TCL_ERROR;
     }
     if (!StartedAndNotFinished(interp, "mpi::comm_rank")) {
+        return TCL_ERROR;
+    }
+    if (!NotNullComm(interp, "mpi::comm_rank", comm)) {
         return TCL_ERROR;
     }
 
@@ -124,6 +130,9 @@ MpiCommSplitCmd(ClientData, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
     if (!StartedAndNotFinished(interp, "mpi::comm_split")) {
         return TCL_ERROR;
     }
+    if (!NotNullComm(interp, "mpi::comm_split", comm)) {
+        return TCL_ERROR;
+    }
 
     MPI_Comm created = MPI_COMM_NULL;
     if (MpiCheck(interp, "mpi::comm_split", MPI_Comm_split(comm, color, key, &created)) != TCL_OK) {
@@ -160,6 +169,9 @@ MpiCommFreeCmd(ClientData, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
         return TCL_ERROR;
     }
     if (!StartedAndNotFinished(interp, "mpi::comm_free")) {
+        return TCL_ERROR;
+    }
+    if (!NotNullComm(interp, "mpi::comm_free", comm)) {
         return TCL_ERROR;
     }
     if (comm == MPI_COMM_WORLD || comm == MPI_COMM_SELF) {
@@ -201,6 +213,9 @@ MpiBarrierCmd(ClientData, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
         return TCL_ERROR;
     }
     if (!StartedAndNotFinished(interp, "mpi::barrier")) {
+        return TCL_ERROR;
+    }
+    if (!NotNullComm(interp, "mpi::barrier", comm)) {
         return TCL_ERROR;
     }
     return MpiCheck(interp, "mpi::barrier", MPI_Barrier(comm));
@@ -246,6 +261,9 @@ MpiCommSplitTypeCmd(ClientData, Tcl_Interp *interp, int objc, Tcl_Obj *const obj
     if (!StartedAndNotFinished(interp, "mpi::comm_split_type")) {
         return TCL_ERROR;
     }
+    if (!NotNullComm(interp, "mpi::comm_split_type", comm)) {
+        return TCL_ERROR;
+    }
 
     return RunCore(interp, "mpi::comm_split_type", [&] {
         const std::string handle = RegisterComm(SplitShared(comm));
@@ -284,6 +302,9 @@ MpiNodeLeadersCmd(ClientData, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[
         return TCL_ERROR;
     }
     if (!StartedAndNotFinished(interp, "mpi::node_leaders")) {
+        return TCL_ERROR;
+    }
+    if (!NotNullComm(interp, "mpi::node_leaders", comm)) {
         return TCL_ERROR;
     }
 

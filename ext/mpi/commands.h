@@ -32,6 +32,17 @@ namespace hedflow::mpi {
 int StartedAndNotFinished(Tcl_Interp *interp, const char *command);
 
 /*
+ * NotNullComm --
+ *
+ *	Results:
+ *	    1 unless comm is MPI_COMM_NULL. Otherwise 0, with MPI's error for
+ *	    an invalid communicator {MPI COMM code} in the interpreter result.
+ *	    Open MPI aborts the job on most calls with MPI_COMM_NULL, whatever
+ *	    error handler is set, so commands check before calling MPI.
+ */
+int NotNullComm(Tcl_Interp *interp, const char *command, MPI_Comm comm);
+
+/*
  * RunCore --
  *
  *	Calls body, the core part of a command, and turns any exception into

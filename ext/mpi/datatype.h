@@ -6,6 +6,10 @@
  *	the Tcl string representation, the numeric types send the native
  *	binary layout of their C type. The receiver must name the same type as
  *	the sender, as in TclMPI. Reductions use the matching MPI datatype.
+ *
+ *	NOTE: numeric types travel in the sender's native layout, so sender
+ *	and receiver must share byte order and type sizes (a homogeneous
+ *	cluster).
  */
 #ifndef HEDFLOW_DATATYPE_H
 #define HEDFLOW_DATATYPE_H

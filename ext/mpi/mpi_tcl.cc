@@ -41,6 +41,16 @@ StartedAndNotFinished(Tcl_Interp *interp, const char *command)
     return 0;
 }
 
+int
+NotNullComm(Tcl_Interp *interp, const char *command, MPI_Comm comm)
+{
+    if (comm != MPI_COMM_NULL) {
+        return 1;
+    }
+    SetErrorResult(interp, command, MpiErrorFromCode(MPI_ERR_COMM));
+    return 0;
+}
+
 } // namespace hedflow::mpi
 
 using namespace hedflow::mpi;
@@ -284,6 +294,9 @@ hedflow::mpi::MpiAbortCmd(ClientData, Tcl_Interp *interp, int objc, Tcl_Obj *con
         return TCL_ERROR;
     }
     if (!StartedAndNotFinished(interp, "mpi::abort")) {
+        return TCL_ERROR;
+    }
+    if (!NotNullComm(interp, "mpi::abort", comm)) {
         return TCL_ERROR;
     }
 

@@ -138,6 +138,9 @@ MpiSendCmd(ClientData, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
     if (!StartedAndNotFinished(interp, "mpi::send")) {
         return TCL_ERROR;
     }
+    if (!NotNullComm(interp, "mpi::send", comm)) {
+        return TCL_ERROR;
+    }
 
     return RunCore(interp, "mpi::send", [&] {
         const Encoded encoded = Encode("mpi::send", objv[1], type, comm);
@@ -178,6 +181,9 @@ MpiIsendCmd(ClientData, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
         return TCL_ERROR;
     }
     if (!StartedAndNotFinished(interp, "mpi::isend")) {
+        return TCL_ERROR;
+    }
+    if (!NotNullComm(interp, "mpi::isend", comm)) {
         return TCL_ERROR;
     }
 
@@ -234,6 +240,9 @@ MpiRecvCmd(ClientData, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
     if (!StartedAndNotFinished(interp, "mpi::recv")) {
         return TCL_ERROR;
     }
+    if (!NotNullComm(interp, "mpi::recv", comm)) {
+        return TCL_ERROR;
+    }
 
     return RunCore(interp, "mpi::recv", [&] {
         Completion completion;
@@ -282,6 +291,9 @@ MpiIrecvCmd(ClientData, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
     if (!StartedAndNotFinished(interp, "mpi::irecv")) {
         return TCL_ERROR;
     }
+    if (!NotNullComm(interp, "mpi::irecv", comm)) {
+        return TCL_ERROR;
+    }
 
     return RunCore(interp, "mpi::irecv", [&] {
         const std::string handle =
@@ -324,6 +336,9 @@ MpiProbeCmd(ClientData, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
     if (!StartedAndNotFinished(interp, "mpi::probe")) {
         return TCL_ERROR;
     }
+    if (!NotNullComm(interp, "mpi::probe", comm)) {
+        return TCL_ERROR;
+    }
 
     return RunCore(interp, "mpi::probe", [&] {
         const MessageStatus status = Probe(source, tag, comm);
@@ -364,6 +379,9 @@ MpiIprobeCmd(ClientData, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
         return TCL_ERROR;
     }
     if (!StartedAndNotFinished(interp, "mpi::iprobe")) {
+        return TCL_ERROR;
+    }
+    if (!NotNullComm(interp, "mpi::iprobe", comm)) {
         return TCL_ERROR;
     }
 

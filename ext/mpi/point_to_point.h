@@ -12,6 +12,13 @@
  *	this module. Blocking receives and probes leave alone the messages
  *	that an earlier unmatched receive could take, as MPI's ordering rules
  *	require.
+ *
+ *	NOTE: an unmatched receive is not posted in MPI, so a blocking send
+ *	to oneself (which MPICH completes only against a posted receive) or
+ *	a rendezvous-size send whose receiver waits in another call can block
+ *	until the receiver enters this module. A message that arrives from
+ *	the same source between two probes of one matching pass may reach a
+ *	later overlapping receive before an earlier one.
  */
 #ifndef HEDFLOW_POINT_TO_POINT_H
 #define HEDFLOW_POINT_TO_POINT_H
