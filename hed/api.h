@@ -64,6 +64,9 @@ StringList list_tables(const std::string &hdf5_path);
 Value hdf5_attributes(const std::string &hdf5_path);
 bool gnuplot_available();
 
+/// The statistics of one file (as metrics) and its partial (as partial_file),
+/// from one reading of the file, as {metrics VALUE partial TEXT}.
+Value file_statistics(const std::string &path, const StringList &options = StringList());
 /// Bootstrap replicates of the records of one file, as bootstrap_replicates.
 RealList bootstrap_file(const std::string &path, long long seed, long long first, long long count,
                         const StringList &options = StringList());

@@ -130,15 +130,30 @@ normality_test(const std::vector<double> &values)
 }
 
 Value
-normal_qq_points(std::vector<double> values)
+normal_qq_points(std::vector<double> values, size_t max_points)
 {
     std::sort(values.begin(), values.end());
-    size_t n = values.size();
-    std::vector<double> theoretical(n);
+    const size_t n = values.size();
+
+    // Which order statistics to keep: all, or max_points evenly spaced with
+    // the first and last, so a million errors cost a few thousand quantiles.
+    std::vector<size_t> kept;
+    if (max_points >= 2 && n > max_points) {
+        for (size_t j = 0; j < max_points; j++) {
+            kept.push_back(size_t(std::llround(double(j) * double(n - 1) / double(max_points - 1))));
+        }
+    } else {
+        for (size_t i = 0; i < n; i++) {
+            kept.push_back(i);
+        }
+    }
+
+    std::vector<double> theoretical;
+    std::vector<double> sample;
     boost::math::normal normal;
-    for (size_t i = 0; i < n; i++) {
+    const double last = std::pow(0.5, 1.0 / double(n));
+    for (size_t i : kept) {
         double median;
-        double last = std::pow(0.5, 1.0 / double(n));
         if (i == n - 1) {
             median = last;
         } else if (i == 0) {
@@ -146,11 +161,12 @@ normal_qq_points(std::vector<double> values)
         } else {
             median = (double(i + 1) - 0.3175) / (double(n) + 0.365);
         }
-        theoretical[i] = boost::math::quantile(normal, median);
+        theoretical.push_back(boost::math::quantile(normal, median));
+        sample.push_back(values[i]);
     }
     Value out = Value::dict();
     out.set("theoretical", Value::reals(theoretical));
-    out.set("sample", Value::reals(values));
+    out.set("sample", Value::reals(sample));
     return out;
 }
 

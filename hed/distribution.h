@@ -26,7 +26,9 @@ Value normality_test(const std::vector<double> &values);
 
 /// \returns {theoretical sample}: normal quantiles at Filliben's order
 /// statistic medians against the sorted values (as scipy.stats.probplot).
-Value normal_qq_points(std::vector<double> values);
+/// With \a max_points of 2 or more, only that many evenly spaced points,
+/// the first and last included; 0 keeps every point.
+Value normal_qq_points(std::vector<double> values, size_t max_points = 0);
 
 /// The statistics of bootstrap replicates [first, first + count) of the
 /// records (auc_true \a y, auc_pred \a p): {{mean_error rmse} ...}.

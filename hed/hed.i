@@ -171,6 +171,7 @@ StringList list_tables(const std::string &hdf5_path);
 Value hdf5_attributes(const std::string &hdf5_path);
 bool gnuplot_available();
 
+Value file_statistics(const std::string &path, const StringList &options);
 RealList bootstrap_file(const std::string &path, long long seed, long long first, long long count,
                         const StringList &options);
 Value write_tables(const StringList &names, const StringList &csv_texts, const std::string &hdf5_path,

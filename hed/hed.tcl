@@ -180,7 +180,7 @@ proc hed::bootstrap_interval {replicates {level 0.95}} {
 #	Returns every table of an analysis of the records of the files, as
 #	{NAME {columns LIST rows LIST} ...}. Options: those of hed::metrics and
 #	-top N, -z_threshold Z, -metric rmse|mae|mse|mean_error, -k K,
-#	-seed S, -replicates B, -level L.
+#	-seed S, -replicates B, -level L, -qq_points N (QQ points kept).
 proc hed::analysis {paths args} {
     return [hed_core::analysis $paths $args]
 }
@@ -273,6 +273,14 @@ proc hed::lodo_run {responses drugs fingerprints index k path} {
 #	Returns the Tanimoto similarity of the fingerprints of two drugs.
 proc hed::lodo_similarity {responses drugs fingerprints first second} {
     return [hed_core::lodo_similarity $responses $drugs $fingerprints $first $second]
+}
+
+# hed::file_statistics --
+#
+#	Reads a predictions file once and returns {metrics DICT partial TEXT}:
+#	what hed::metrics and hed::partial_file return, with the same options.
+proc hed::file_statistics {path args} {
+    return [hed_core::file_statistics $path $args]
 }
 
 # hed::bootstrap_file --

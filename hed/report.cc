@@ -46,6 +46,8 @@ parse_report_options(const std::vector<std::string> &options)
             report.level = list.real();
         } else if (name == "-plots") {
             report.plots = list.boolean();
+        } else if (name == "-qq_points") {
+            report.qq_points = size_t(list.integer(0, INT64_MAX));
         } else {
             metrics_words.push_back(name);
             metrics_words.push_back(list.text());
@@ -153,7 +155,7 @@ analysis_tables(const std::vector<std::string> &paths, const ReportOptions &opti
     }
     tables.push_back(std::move(normality_table));
 
-    Value qq = normal_qq_points(errors);
+    Value qq = normal_qq_points(errors, options.qq_points);
     Table qq_table("qq");
     std::vector<double> theoretical, sample;
     for (const Value &x : qq.find("theoretical")->items()) {

@@ -24,10 +24,11 @@ struct ReportOptions {
     int replicates = 1000;        ///< bootstrap replicates
     double level = 0.95;          ///< confidence level
     bool plots = true;
+    size_t qq_points = 0;         ///< QQ points kept, evenly spaced; 0 keeps all
 };
 
 /// Parses the metrics options and -top N, -z_threshold Z, -metric NAME,
-/// -k K, -seed S, -replicates B, -level L, -plots BOOL.
+/// -k K, -seed S, -replicates B, -level L, -plots BOOL, -qq_points N.
 ReportOptions parse_report_options(const std::vector<std::string> &options);
 
 /// Computes every table of the records in \a paths.

@@ -10,6 +10,8 @@
 #include "api.h"
 #include "distribution.h"
 #include "error.h"
+#include "metrics.h"
+#include "options.h"
 #include "reader.h"
 #include "report.h"
 #include "table.h"
@@ -121,6 +123,17 @@ table_from_csv(const std::string &name, const std::string &text)
 }
 
 } // namespace
+
+Value
+file_statistics(const std::string &path, const StringList &options)
+{
+    MetricsOptions parsed = parse_metrics_options(options);
+    FileMetrics computed = compute_file_metrics(path, parsed);
+    Value out = Value::dict();
+    out.set("metrics", metrics_value(computed, parsed.read.skip_bad));
+    out.set("partial", Value::string(computed.partial.serialize()));
+    return out;
+}
 
 RealList
 bootstrap_file(const std::string &path, long long seed, long long first, long long count,

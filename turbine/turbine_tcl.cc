@@ -28,9 +28,9 @@ namespace {
  *	    longer than SECONDS, its evaluation is canceled (Tcl_CancelEval)
  *	    and the command raises "timed out after SECONDS s" with the error
  *	    code {TURBINE TASK TIMEOUT SECONDS}. Cancellation takes effect at
- *	    the next Tcl command, so a script blocked inside one long C call,
- *	    such as exec waiting for a program, stops only when that call
- *	    returns; turbine::app kills its programs itself.
+ *	    the next Tcl command. A script blocked inside one long C call, such
+ *	    as exec waiting for a program, stops only when that call returns.
+ *	    turbine::app kills its programs itself.
  *
  *	Side effects:
  *	    Those of SCRIPT; starts and joins one timer thread.

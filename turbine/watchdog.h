@@ -3,7 +3,7 @@
  *
  *	A timer thread that calls a function once a deadline passes, unless it
  *	is disarmed first. The task timeout of turbine uses it to cancel a Tcl
- *	evaluation that runs too long; it knows nothing of Tcl itself.
+ *	evaluation that runs too long. The class itself does not depend on Tcl.
  */
 #ifndef HEDFLOW_TURBINE_WATCHDOG_H
 #define HEDFLOW_TURBINE_WATCHDOG_H

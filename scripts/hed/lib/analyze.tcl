@@ -112,8 +112,7 @@ proc hedwf::fileTask {path drug} {
     if {$drug ne ""} {
         set options [list -drug $drug]
     }
-    return [dict create metrics [hed::metrics $path {*}$options] \
-        partial [hed::partial_file $path {*}$options]]
+    return [hed::file_statistics $path {*}$options]
 }
 
 # hedwf::studyTask --
@@ -121,9 +120,9 @@ proc hedwf::fileTask {path drug} {
 #	The task that needs every record at once, on one worker: the error
 #	distribution (histogram, quantiles, normality, QQ), sensitivity, the
 #	summary with Spearman, and the per-cell tables. Returns the tables
-#	as hed::analysis does.
+#	as hed::analysis does, with 2,000 QQ points at most.
 proc hedwf::studyTask {paths k} {
-    set tables [hed::analysis $paths -k $k -replicates 1]
+    set tables [hed::analysis $paths -k $k -replicates 1 -qq_points 2000]
     return [dict filter $tables key summary sensitivity error_histogram error_quantiles normality qq cells_ranking]
 }
 
@@ -147,15 +146,16 @@ proc hedwf::analyzeStage {options} {
     set stamp [stamp $paths]
     turbine::log info "analyze: [llength $inputs] files, output $out"
 
-    # One task per file, and one for the whole-study tables.
+    # The whole-study task is the longest, so it goes first.
+    set studyFuture [turbine::submit -priority 1 -key "analyze/$stamp/study/k[dict get $options k]" \
+        [list hedwf::studyTask $paths [dict get $options k]]]
     set fileFutures {}
     foreach input $inputs {
         lappend fileFutures [turbine::submit -key "analyze/$stamp/file/[dict get $input name]" \
             [list hedwf::fileTask [dict get $input path] [dict get $input drug]]]
     }
-    set studyFuture [turbine::submit -key "analyze/$stamp/study/k[dict get $options k]" \
-        [list hedwf::studyTask $paths [dict get $options k]]]
     set results [turbine::waitall $fileFutures]
+    turbine::log info "analyze: statistics of [llength $results] files merged"
 
     set tables [dict create]
     set merged [hed::partial_merge {*}[lmap result $results {dict get $result partial}]]
@@ -165,6 +165,7 @@ proc hedwf::analyzeStage {options} {
     dict set tables files [filesTable $inputs $results]
 
     set study [turbine::wait $studyFuture]
+    turbine::log info "analyze: whole-study tables received"
     foreach name {summary sensitivity error_histogram error_quantiles normality qq} {
         if {[dict exists $study $name]} {
             dict set tables $name [tableCsv [dict get $study $name]]
@@ -186,6 +187,7 @@ proc hedwf::analyzeStage {options} {
 
     set outputs [hed::write_tables $tables [file join $out hed.h5] [file join $out tables] \
         [file join $out plots] [dict get $options plots]]
+    turbine::log info "analyze: outputs written to $out"
     foreach message [dict get $outputs messages] {
         turbine::log -always warn "analyze: $message"
     }

@@ -71,22 +71,11 @@ proc hedwf::stamp {paths} {
 
 # hedwf::formatNumber --
 #
-#	Formats a number for tables: the shortest text that reads back as the
-#	same double; an empty string stays empty.
+#	Returns a table value as text. Tcl already writes a double in the
+#	shortest form that reads back as the same double, so numbers pass
+#	through; the proc marks the places where numbers become table text.
 proc hedwf::formatNumber {value} {
-    if {$value eq "" || ![string is double -strict $value]} {
-        return $value
-    }
-    if {[string is entier -strict $value]} {
-        return $value
-    }
-    for {set digits 6} {$digits < 17} {incr digits} {
-        set text [format %.${digits}g $value]
-        if {$text == $value} {
-            return $text
-        }
-    }
-    return [format %.17g $value]
+    return $value
 }
 
 # hedwf::readText --

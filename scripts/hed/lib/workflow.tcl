@@ -16,7 +16,9 @@ namespace eval hedwf {}
 #	that raises an error ends the job with its message; a finished run
 #	with failed tasks makes the process exit with status 1.
 proc hedwf::runWorkflow {out body} {
-    turbine::init -journal [file join $out .hedflow journal]
+    # The leader runs tasks while it waits: it has little else to do, and
+    # on a small machine it is a core.
+    turbine::init -journal [file join $out .hedflow journal] -leader_works 1
     turbine::run $body
 }
 
