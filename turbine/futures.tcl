@@ -1,11 +1,25 @@
 # futures.tcl --
 #
 #	The workflow API on the leader (and inside tasks): submit, app, rule,
-#	map, wait and waitall. A future is the id of a datum in the queue's
-#	data store; the task that owns it stores {ok VALUE} or {error INFO}
-#	there (see tasks.tcl).
+#	map, wait and waitall.
+#
+#	A future is a negative integer, local to the rank that submitted the
+#	task: the task's outcome, {ok VALUE} or {error INFO} (see tasks.tcl),
+#	comes back to that rank as a "result" notice through the queue, which
+#	costs one message instead of the data store's create, store,
+#	subscribe and retrieve. A rule needs its inputs in the data store, so
+#	a future passed to turbine::rule gets a datum there, filled when its
+#	result arrives. Positive integers are data store ids; wait accepts
+#	those too.
 
 namespace eval turbine {
+    # The last future number handed out on this rank, counting down.
+    variable lastFuture 0
+    # Outcomes of this rank's futures that have arrived: future -> {ok V}
+    # or {error INFO}.
+    variable outcomes [dict create]
+    # Futures passed to a rule: future -> data store id to fill.
+    variable materialized [dict create]
     variable submitUsage "turbine::submit ?-priority P? ?-type T? ?-target RANK? ?-soft? ?-node? ?-retries N? ?-timeout SECONDS? ?-key KEY? script"
     variable appUsage "turbine::app ?-timeout S? ?-retries N? ?-cwd DIR? ?-env DICT? ?-key KEY? ?put options? -- command ?arg ...?"
 }
@@ -64,15 +78,17 @@ proc turbine::ParseTaskOptions {usage arguments extra} {
 #	has a result for its key, stores that result without running it.
 #	Returns the future.
 proc turbine::Queue {options script} {
-    set future [adlb::create -type string]
+    variable lastFuture
+    variable rank
+    set future [incr lastFuture -1]
     set key [dict get $options -key]
     if {$key ne "" && [journalLookup $key recorded]} {
-        adlb::store $future $recorded
         progressTaskSkipped
+        Arrived $future $recorded
         return $future
     }
 
-    set payload [dict create kind task future $future script $script \
+    set payload [dict create kind task future $future reply $rank script $script \
         retries [dict get $options -retries] timeout [dict get $options -timeout] \
         key $key inputs [dict get $options -inputs]]
     set put [list -type [dict get $options -type] -priority [dict get $options -priority]]
@@ -90,6 +106,40 @@ proc turbine::Queue {options script} {
     }
     progressTaskQueued
     return $future
+}
+
+# turbine::Arrived --
+#
+#	Records the outcome of one of this rank's futures, and stores it in the
+#	future's datum when a rule waits on it.
+proc turbine::Arrived {future outcome} {
+    variable outcomes
+    variable materialized
+    dict set outcomes $future $outcome
+    progressFutureRead $future [lindex $outcome 0]
+    if {[dict exists $materialized $future]} {
+        adlb::store [dict get $materialized $future] $outcome
+    }
+}
+
+# turbine::Datum --
+#
+#	Returns the data store id that holds future: the future itself when it
+#	is one, else a datum created for it and filled when it arrives.
+proc turbine::Datum {future} {
+    variable outcomes
+    variable materialized
+    if {$future > 0} {
+        return $future
+    }
+    if {![dict exists $materialized $future]} {
+        set datum [adlb::create -type string]
+        dict set materialized $future $datum
+        if {[dict exists $outcomes $future]} {
+            adlb::store $datum [dict get $outcomes $future]
+        }
+    }
+    return [dict get $materialized $future]
 }
 
 # turbine::submit --
@@ -162,7 +212,7 @@ proc turbine::rule {args} {
     foreach input $inputs {
         CheckFuture turbine::rule $input
     }
-    dict set options -inputs $inputs
+    dict set options -inputs [lmap input $inputs {Datum $input}]
     return [Queue $options [lindex $rest 0]]
 }
 
@@ -170,7 +220,7 @@ proc turbine::rule {args} {
 #
 #	Raises an error when future is not a future id.
 proc turbine::CheckFuture {command future} {
-    if {![string is entier -strict $future] || $future <= 0} {
+    if {![string is entier -strict $future] || $future == 0} {
         return -code error -errorcode [list TURBINE ARGUMENT FUTURE $future] \
             "$command: invalid future \"$future\"; pass a value returned by turbine::submit, app, rule or map"
     }
@@ -209,13 +259,17 @@ proc turbine::waitall {args} {
 #	then takes tasks from the queue (notices, and work when this rank runs
 #	tasks) until each has its notice. Returns the decoded values.
 proc turbine::WaitAll {command futures} {
-    variable noticed
+    variable outcomes
     foreach future $futures {
         CheckFuture $command $future
     }
     set pending {}
     foreach future [lsort -unique $futures] {
-        if {![adlb::closed $future]
+        if {$future < 0} {
+            if {![dict exists $outcomes $future]} {
+                lappend pending $future
+            }
+        } elseif {![adlb::closed $future]
                 && ![adlb::subscribe $future -type notice -payload [list kind notice future $future]]} {
             lappend pending $future
         }
@@ -225,8 +279,12 @@ proc turbine::WaitAll {command futures} {
     set values {}
     set firstError ""
     foreach future $futures {
-        set stored [adlb::retrieve $future]
-        progressFutureRead $future [lindex $stored 0]
+        if {$future < 0} {
+            set stored [dict get $outcomes $future]
+        } else {
+            set stored [adlb::retrieve $future]
+            progressFutureRead $future [lindex $stored 0]
+        }
         if {[lindex $stored 0] eq "error" && $firstError eq ""} {
             set firstError [lindex $stored 1]
         }
@@ -240,17 +298,30 @@ proc turbine::WaitAll {command futures} {
     return $values
 }
 
+# turbine::forget --
+#
+#	Drops the outcomes of futures that will not be waited on again, so a
+#	long run does not keep every result in memory.
+proc turbine::forget {futures} {
+    variable outcomes
+    foreach future $futures {
+        dict unset outcomes $future
+    }
+}
+
 # turbine::WaitNotices --
 #
-#	Takes tasks from the queue until every future in pending has had its
-#	notice. The leader takes only notices unless it runs tasks too.
+#	Takes tasks from the queue until every future in pending has its
+#	outcome (futures of this rank) or its close notice (data store ids).
+#	The leader takes only notices unless it runs tasks too.
 proc turbine::WaitNotices {pending} {
     variable noticed
+    variable outcomes
     variable role
     variable leaderWorks
     set filter [expr {$role eq "leader" && !$leaderWorks ? {-type notice} : {}}]
     foreach future $pending {
-        while {![dict exists $noticed $future]} {
+        while {![dict exists $noticed $future] && ![dict exists $outcomes $future]} {
             set task [progressGet $filter]
             if {$task eq ""} {
                 return -code error -errorcode [list TURBINE STATE ENDED $future] \
@@ -292,9 +363,11 @@ proc turbine::map {args} {
         incr index
         if {[llength $inFlight] >= $window} {
             lappend results [wait [lindex $inFlight 0]]
+            forget [lindex $inFlight 0]
             set inFlight [lrange $inFlight 1 end]
         }
     }
     lappend results {*}[waitall $inFlight]
+    forget $inFlight
     return $results
 }

@@ -6,10 +6,10 @@
 #	place at most 5 times a second; otherwise a plain line is logged every
 #	-progress_interval seconds (default 10).
 #
-#	Counts: "done" and "failed" are the tasks whose futures the leader has
-#	read, the others are estimates. The queued count comes from the
-#	servers (adlb::stats: tasks put minus tasks handed out), and "running"
-#	is the rest of the tasks submitted and not yet read.
+#	Counts: "done" and "failed" are the tasks whose outcomes have reached
+#	the leader. The queued count comes from the servers (adlb::stats: tasks
+#	put minus tasks handed out), and "running" is the rest of the tasks
+#	submitted and not yet done.
 #
 #	While progress is shown, the leader polls the queue (adlb::iget) with
 #	a back-off of up to 20 ms instead of blocking in adlb::get, so it can
@@ -63,14 +63,20 @@ proc turbine::progressTaskEnded {outcome} {}
 
 # turbine::progressFutureRead --
 #
-#	Counts a future the leader has read, once, as done or failed.
+#	Counts a future whose outcome the leader has, once, as done or failed.
 proc turbine::progressFutureRead {future outcome} {
     variable progress
     variable progressCounted
-    if {![dict get $progress enabled] || [dict exists $progressCounted $future]} {
+    if {![dict get $progress enabled]} {
         return
     }
-    dict set progressCounted $future 1
+    # A future of this rank arrives once; a data store id may be read twice.
+    if {$future > 0} {
+        if {[dict exists $progressCounted $future]} {
+            return
+        }
+        dict set progressCounted $future 1
+    }
     dict incr progress [expr {$outcome eq "error" ? "failed" : "done"}]
 }
 

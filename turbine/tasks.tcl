@@ -6,9 +6,10 @@
 #	failure records, which every rank keeps for the tasks it ran and the
 #	leader gathers at the end of the run.
 #
-#	A future holds a two-element list: {ok VALUE} or {error INFO}, where
-#	INFO is a dict with message, errorinfo, errorcode, rank, task,
-#	future, key and attempts.
+#	A task's outcome is a two-element list, {ok VALUE} or {error INFO},
+#	where INFO is a dict with message, errorinfo, errorcode, rank, task,
+#	future, key and attempts. It goes back to the submitting rank as a
+#	result notice (see futures.tcl).
 
 namespace eval turbine {
     # Failure records of the tasks this rank ran; the leader's list holds
@@ -29,6 +30,9 @@ proc turbine::handleTask {task} {
         notice {
             variable noticed
             dict set noticed [dict get $payload future] 1
+        }
+        result {
+            Arrived [dict get $payload future] [dict get $payload outcome]
         }
         task {
             RunTask [dict get $task id] $payload
@@ -87,7 +91,7 @@ proc turbine::RunTask {taskId payload} {
         if {$key ne ""} {
             journalRecord $key $value
         }
-        adlb::store $future $value
+        Reply $payload $value
         progressTaskEnded ok
         return
     }
@@ -105,8 +109,22 @@ proc turbine::RunTask {taskId payload} {
     variable failures
     lappend failures $info
     log -always error "task $taskId (future $future[expr {$key ne "" ? ", key $key" : ""}]) failed after [dict get $info attempts] attempt(s): $result"
-    adlb::store $future [list error $info]
+    Reply $payload [list error $info]
     progressTaskEnded failed
+}
+
+# turbine::Reply --
+#
+#	Sends a task's outcome to the rank that submitted it, as a result
+#	notice targeted there; the put does not wait for an answer.
+proc turbine::Reply {payload outcome} {
+    variable rank
+    set message [dict create kind result future [dict get $payload future] outcome $outcome]
+    if {[dict get $payload reply] == $rank} {
+        handleTask [dict create id 0 payload $message]
+    } else {
+        adlb::put -type notice -target [dict get $payload reply] $message
+    }
 }
 
 # turbine::Evaluate --
