@@ -187,3 +187,35 @@ AC_DEFUN([HF_CHECK_SWIG], [
     [[[34]].*], [],
     [AC_MSG_ERROR([SWIG $hf_swig_version is too old, 3.0 or newer is required; install the Debian package swig])])
 ])
+
+# HF_CHECK_PYTHON: substitute PYTHON_CFLAGS and PYTHON_LIBS for embedding
+# Python (python3-config --embed). Debian's /usr/bin/python3-config comes
+# first, so a python3 earlier on PATH (pyenv, conda) does not replace the
+# libpython3-dev that the python package is built against.
+AC_DEFUN([HF_CHECK_PYTHON], [
+  AC_PATH_PROGS([PYTHON3_CONFIG], [python3-config], [no], [/usr/bin$PATH_SEPARATOR$PATH])
+  AS_IF([test "x$PYTHON3_CONFIG" = xno],
+    [AC_MSG_ERROR([python3-config was not found; install the Debian package libpython3-dev])])
+  AC_MSG_CHECKING([for Python embedding flags])
+  PYTHON_CFLAGS=`$PYTHON3_CONFIG --includes 2>/dev/null`
+  PYTHON_LIBS=`$PYTHON3_CONFIG --embed --ldflags 2>/dev/null`
+  AS_IF([test -z "$PYTHON_CFLAGS" || test -z "$PYTHON_LIBS"],
+    [AC_MSG_RESULT([no])
+     AC_MSG_ERROR([$PYTHON3_CONFIG --embed failed (Python 3.8 or newer is required); install the Debian package libpython3-dev])])
+  AC_MSG_RESULT([$PYTHON_CFLAGS $PYTHON_LIBS])
+
+  hf_save_CPPFLAGS=$CPPFLAGS
+  hf_save_LIBS=$LIBS
+  CPPFLAGS="$CPPFLAGS $PYTHON_CFLAGS"
+  LIBS="$PYTHON_LIBS $LIBS"
+  AC_MSG_CHECKING([whether a program that embeds Python links])
+  AC_LINK_IFELSE([AC_LANG_PROGRAM([[#define PY_SSIZE_T_CLEAN
+#include <Python.h>]], [[PyConfig config; PyConfig_InitPythonConfig(&config); return Py_IsInitialized();]])],
+    [AC_MSG_RESULT([yes])],
+    [AC_MSG_RESULT([no])
+     AC_MSG_ERROR([a program that embeds Python failed to link with $PYTHON_LIBS; install the Debian package libpython3-dev])])
+  CPPFLAGS=$hf_save_CPPFLAGS
+  LIBS=$hf_save_LIBS
+  AC_SUBST([PYTHON_CFLAGS])
+  AC_SUBST([PYTHON_LIBS])
+])
