@@ -5,6 +5,7 @@
  *	fsync of a channel, and the exit status of a run with failed tasks.
  *	Everything else in turbine is Tcl.
  */
+#include <dlfcn.h>
 #include <tcl.h>
 #include <unistd.h>
 
@@ -196,6 +197,12 @@ SetExitFloorCmd(ClientData, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
     }
     exitFloor = status;
     if (!exitWrapped) {
+        // ExitWithFloor runs Tcl_Finalize, which unloads Tcl's modules, this
+        // one included; keep it loaded until the process ends.
+        Dl_info info;
+        if (dladdr(reinterpret_cast<void *>(&ExitWithFloor), &info) != 0 && info.dli_fname != nullptr) {
+            dlopen(info.dli_fname, RTLD_NOW | RTLD_NOLOAD | RTLD_NODELETE);
+        }
         wrappedExit = Tcl_SetExitProc(ExitWithFloor);
         exitWrapped = true;
     }

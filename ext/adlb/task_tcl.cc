@@ -334,30 +334,19 @@ Tcl_Obj *
 CommHandle(Tcl_Interp *interp, MPI_Comm comm)
 {
     using RegisterC = Tcl_Obj *(*)(MPI_Comm);
-    using RegisterCxx = std::string (*)(MPI_Comm);
     static RegisterC registerC = nullptr;
-    static RegisterCxx registerCxx = nullptr;
 
     static bool searched = false;
     if (!searched) {
         searched = true;
         if (void *module = PinLoadedModule(interp, "Mpi")) {
             registerC = reinterpret_cast<RegisterC>(dlsym(module, "HedflowMpi_RegisterComm"));
-            // NOTE: until the mpi package exports HedflowMpi_RegisterComm, its
-            // C++ RegisterComm is found by its GCC-mangled name.
-            if (registerC == nullptr) {
-                registerCxx = reinterpret_cast<RegisterCxx>(
-                    dlsym(module, "_ZN7hedflow3mpi12RegisterCommB5cxx11Ei"));
-            }
         }
     }
     if (registerC != nullptr) {
         return registerC(comm);
     }
-    if (registerCxx != nullptr) {
-        const std::string handle = registerCxx(comm);
-        return Tcl_NewStringObj(handle.c_str(), static_cast<int>(handle.size()));
-    }
+    // Without the mpi package's table, the Fortran handle at least names it.
     return Tcl_NewIntObj(static_cast<int>(MPI_Comm_c2f(comm)));
 }
 

@@ -78,6 +78,25 @@ MakeLibmpiGlobal()
 }
 
 /*
+ * PinThisModule --
+ *
+ *	Keeps this module loaded until the process ends. ExitMpiAware runs
+ *	Tcl_Finalize, which unloads the modules Tcl loaded, and would then
+ *	return into code that is gone.
+ *
+ *	Side effects:
+ *	    Adds a reference to this module that dlclose never drops.
+ */
+void
+PinThisModule()
+{
+    Dl_info info;
+    if (dladdr(reinterpret_cast<void *>(&PinThisModule), &info) != 0 && info.dli_fname != nullptr) {
+        dlopen(info.dli_fname, RTLD_NOW | RTLD_NOLOAD | RTLD_NODELETE);
+    }
+}
+
+/*
  * ExitMpiAware --
  *
  *	Replaces exit(3) for the whole process once MPI is loaded. A clean exit
@@ -101,6 +120,7 @@ ExitMpiAware(ClientData clientData)
         if (status == 0) {
             MPI_Finalize();
         } else {
+            // Flush the channels first: MPI_Abort does not return.
             Tcl_Finalize();
             MPI_Abort(MPI_COMM_WORLD, status);
         }
@@ -360,6 +380,28 @@ const char *const constantNames[] = {
 
 /*
  *----------------------------------------------------------------------
+ * HedflowMpi_RegisterComm --
+ *
+ *	The way for another package (adlb hands parallel tasks their
+ *	communicator) to give Tcl scripts a handle for a communicator it made.
+ *
+ *	Results:
+ *	    A new Tcl string object holding the handle, usable by every mpi::
+ *	    command; reference count 0.
+ *
+ *	Side effects:
+ *	    Stores comm in the handle table and sets MPI_ERRORS_RETURN on it.
+ *----------------------------------------------------------------------
+ */
+extern "C" __attribute__((visibility("default"))) Tcl_Obj *
+HedflowMpi_RegisterComm(MPI_Comm comm)
+{
+    const std::string handle = hedflow::mpi::RegisterComm(comm);
+    return Tcl_NewStringObj(handle.c_str(), static_cast<int>(handle.size()));
+}
+
+/*
+ *----------------------------------------------------------------------
  * Mpi_Init --
  *
  *	Entry point called by `load`.
@@ -380,6 +422,7 @@ Mpi_Init(Tcl_Interp *interp)
         return TCL_ERROR;
     }
     MakeLibmpiGlobal();
+    PinThisModule();
 
     Tcl_Namespace *ns = Tcl_CreateNamespace(interp, "::mpi", nullptr, nullptr);
     if (ns == nullptr) {
