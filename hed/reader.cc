@@ -1,6 +1,8 @@
 // reader.cc -- format detection and the chunked text reader.
 #include "reader.h"
 
+#include <algorithm>
+
 #include <cerrno>
 #include <charconv>
 #include <cmath>
@@ -40,11 +42,16 @@ parse_read_options(const std::vector<std::string> &options, std::vector<std::str
             read.chunk_bytes = size_t(list.integer(64, int64_t(1) << 32));
         } else if (name == "-drug") {
             read.drug = list.text();
+        } else if (name == "-range_start") {
+            read.range_start = uint64_t(list.integer(0, INT64_MAX));
+        } else if (name == "-range_end") {
+            read.range_end = uint64_t(list.integer(0, INT64_MAX));
         } else if (rest != nullptr) {
             rest->push_back(name);
             rest->push_back(list.text());
         } else {
-            usage_error("unknown option \"" + name + "\": expected -skip_bad, -chunk_bytes or -drug");
+            usage_error("unknown option \"" + name
+                        + "\": expected -skip_bad, -chunk_bytes, -drug, -range_start or -range_end");
         }
     }
     return read;
@@ -249,6 +256,8 @@ public:
 private:
     bool read_line(std::string_view &line);
     void read_header();
+    void seek_to_range();
+    uint64_t line_number();
     bool split(std::string_view line, std::vector<std::string_view> &fields);
     bool parse_row(std::string_view line, Batch &batch);
     bool bad_row(const std::string &column, std::string_view value, const std::string &reason);
@@ -262,6 +271,10 @@ private:
     size_t end_ = 0;
     bool eof_ = false;
     uint64_t line_number_ = 0;
+    uint64_t buffer_offset_ = 0;   // file offset of buffer_[0]
+    uint64_t line_start_ = 0;      // file offset of the line last read
+    bool ranged_ = false;          // reading a byte range after a seek
+    bool range_done_ = false;
 
     Format format_ = Format::Improve;
     char delimiter_ = ',';
@@ -284,6 +297,49 @@ TextSource::TextSource(const std::string &path, const ReadOptions &options)
     }
     buffer_.resize(std::max<size_t>(options_.chunk_bytes, 64));
     read_header();
+    seek_to_range();
+}
+
+/// Moves to the first data line that starts at or after range_start: the
+/// line that holds byte range_start - 1 belongs to the chunk before.
+void
+TextSource::seek_to_range()
+{
+    if (options_.range_start <= buffer_offset_ + begin_) {
+        return;
+    }
+    if (::lseek(fd_, off_t(options_.range_start - 1), SEEK_SET) < 0) {
+        input_error("IO", "cannot seek in \"" + path_ + "\": " + std::strerror(errno));
+    }
+    buffer_offset_ = options_.range_start - 1;
+    begin_ = 0;
+    end_ = 0;
+    eof_ = false;
+    ranged_ = true;
+    std::string_view rest_of_line;
+    read_line(rest_of_line);
+}
+
+/// \returns the number of the line last read, counting the newlines before
+/// it when a seek skipped them (only for messages, so it may be slow).
+uint64_t
+TextSource::line_number()
+{
+    if (!ranged_) {
+        return line_number_;
+    }
+    uint64_t newlines = 0;
+    std::vector<char> block(1 << 16);
+    for (uint64_t offset = 0; offset < line_start_;) {
+        size_t want = size_t(std::min<uint64_t>(block.size(), line_start_ - offset));
+        ssize_t count = ::pread(fd_, block.data(), want, off_t(offset));
+        if (count <= 0) {
+            break;
+        }
+        newlines += uint64_t(std::count(block.data(), block.data() + count, '\n'));
+        offset += uint64_t(count);
+    }
+    return newlines + 1;
 }
 
 TextSource::~TextSource()
@@ -309,6 +365,7 @@ TextSource::read_line(std::string_view &line)
         const void *newline = std::memchr(start, '\n', end_ - begin_);
         if (newline != nullptr) {
             size_t length = size_t(static_cast<const char *>(newline) - start);
+            line_start_ = buffer_offset_ + begin_;
             begin_ += length + 1;
             line = std::string_view(start, length);
             break;
@@ -318,12 +375,14 @@ TextSource::read_line(std::string_view &line)
                 return false;
             }
             line = std::string_view(start, end_ - begin_);
+            line_start_ = buffer_offset_ + begin_;
             begin_ = end_;
             break;
         }
 
         // Keep the partial line, doubling the buffer when one line fills it.
         size_t kept = end_ - begin_;
+        buffer_offset_ += begin_;
         std::memmove(buffer_.data(), start, kept);
         begin_ = 0;
         end_ = kept;
@@ -532,14 +591,15 @@ bool
 TextSource::bad_row(const std::string &column, std::string_view value, const std::string &reason)
 {
     if (!options_.skip_bad) {
-        throw Error({"HED", "INPUT", "PARSE", path_, std::to_string(line_number_)},
+        const std::string line = std::to_string(line_number());
+        throw Error({"HED", "INPUT", "PARSE", path_, line},
                     "invalid value \"" + printable(value) + "\" in column " + column + " at line "
-                    + std::to_string(line_number_) + " of \"" + path_ + "\": " + reason
+                    + line + " of \"" + path_ + "\": " + reason
                     + "; fix the row or pass -skip_bad 1 to skip malformed rows");
     }
     skipped_.skipped++;
     if (skipped_.examples.size() < options_.max_examples) {
-        skipped_.examples.push_back({line_number_, column, printable(value), reason});
+        skipped_.examples.push_back({line_number(), column, printable(value), reason});
     }
     return false;
 }
@@ -592,7 +652,11 @@ TextSource::next(Batch &batch, size_t max_rows)
 {
     size_t added = 0;
     std::string_view line;
-    while (added < max_rows && read_line(line)) {
+    while (added < max_rows && !range_done_ && read_line(line)) {
+        if (line_start_ >= options_.range_end) {
+            range_done_ = true;
+            break;
+        }
         // Blank lines are skipped, as pandas does.
         if (line.empty() || line.find_first_not_of(" \t") == std::string_view::npos) {
             continue;
@@ -602,7 +666,7 @@ TextSource::next(Batch &batch, size_t max_rows)
         }
         has_rows_ = true;
     }
-    if (added == 0 && !has_rows_) {
+    if (added == 0 && !has_rows_ && options_.range_start == 0 && options_.range_end == UINT64_MAX) {
         has_rows_ = true;
         input_error("EMPTY", "no data rows in \"" + path_ + "\": the file has a header only");
     }

@@ -33,10 +33,16 @@ struct ReadOptions {
     size_t chunk_bytes = 1 << 20;   ///< bytes read from the file at a time
     size_t max_examples = 5;        ///< skipped rows kept for the report
     std::string drug;               ///< drug of every record when no drug column
+    /// Byte range of a text file: only the data lines that start at an
+    /// offset in [range_start, range_end) are read (the header always is),
+    /// so a large file splits into chunks at any offsets.
+    uint64_t range_start = 0;
+    uint64_t range_end = UINT64_MAX;
 };
 
 /// Parses reader options from a Tcl-style option list: -skip_bad BOOL,
-/// -chunk_bytes N, -drug NAME. Options of other stages are left in \a rest.
+/// -chunk_bytes N, -drug NAME, -range_start BYTE, -range_end BYTE. Options
+/// of other stages are left in \a rest.
 ReadOptions parse_read_options(const std::vector<std::string> &options,
                                std::vector<std::string> *rest);
 

@@ -23,7 +23,9 @@ DIR/plots/ and DIR/report.html with DIR/report.md.
   --seed S              bootstrap seed (default 1)
   --z-threshold Z       high error drugs: standardized RMSE above Z (default 2)
   --k K                 per cell line: recall of the true top-K (default 10)
-  --plots 0|1           draw plots with gnuplot (default 1)"
+  --plots 0|1           draw plots with gnuplot (default 1)
+  --chunk-bytes N       split files larger than N bytes into chunks of N bytes,
+                        one task each (default 67108864)"
 
 set hedwf::options [hedwf::parseArguments analyze $hedwf::analyzeSpec $hedwf::usage $argv]
 hedwf::require analyze $hedwf::options out

@@ -51,9 +51,13 @@ if {![file exists [dict get $hedwf::inputs drugs]]} {
     puts stderr "hedflow hed demo: no study in [file join $hedwf::out input]; run the demo through the hedflow launcher, which writes it first"
     exit 2
 }
-set hedwf::options [dict merge $hedwf::options $hedwf::inputs [dict create \
-    model-command "" retries 0 timeout "" runs $hedwf::out csa "" seed [dict get $hedwf::options seed] \
-    z-threshold 2 plots 1]]
+# The stages' other options keep their defaults.
+set hedwf::defaults [dict create]
+dict for {hedwf::name hedwf::entry} [dict merge $hedwf::lodoSpec $hedwf::analyzeSpec] {
+    dict set hedwf::defaults $hedwf::name [lindex $hedwf::entry 1]
+}
+set hedwf::options [dict merge $hedwf::defaults $hedwf::options $hedwf::inputs \
+    [dict create runs $hedwf::out csa ""]]
 hedwf::runWorkflow $hedwf::out {
     hedwf::lodoStage $hedwf::options
     set analysis [hedwf::analyzeStage $hedwf::options]

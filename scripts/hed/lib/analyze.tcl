@@ -23,6 +23,7 @@ namespace eval hedwf {
         z-threshold {string 2}
         k {count 10}
         plots {string 1}
+        chunk-bytes {count 67108864}
     }
     # Replicates per bootstrap task, so large B spreads over workers.
     variable bootstrapChunk 250
@@ -115,6 +116,30 @@ proc hedwf::fileTask {path drug} {
     return [hed::file_statistics $path {*}$options]
 }
 
+# hedwf::chunkTask --
+#
+#	The task of one chunk of a large file: returns the partial of the
+#	data lines that start in the byte range [start, end).
+proc hedwf::chunkTask {path drug start end} {
+    set options [list -range_start $start -range_end $end]
+    if {$drug ne ""} {
+        lappend options -drug $drug
+    }
+    return [hed::partial_file $path {*}$options]
+}
+
+# hedwf::mergedStatistics --
+#
+#	Returns the result of a file read in chunks, in the layout of
+#	hed::file_statistics: the merged partial and its statistics. Spearman
+#	needs every record at once and does not merge, so scc is undefined.
+proc hedwf::mergedStatistics {partials} {
+    set merged [hed::partial_merge {*}$partials]
+    set metrics [hed::partial_result $merged]
+    dict set metrics scc ""
+    return [dict create metrics $metrics partial $merged]
+}
+
 # hedwf::studyTask --
 #
 #	The task that needs every record at once, on one worker: the error
@@ -149,12 +174,35 @@ proc hedwf::analyzeStage {options} {
     # The whole-study task is the longest, so it goes first.
     set studyFuture [turbine::submit -priority 1 -key "analyze/$stamp/study/k[dict get $options k]" \
         [list hedwf::studyTask $paths [dict get $options k]]]
-    set fileFutures {}
+    # One task per file, or per chunk of --chunk-bytes of a larger file.
+    set chunkBytes [dict get $options chunk-bytes]
+    set futuresOf {}
     foreach input $inputs {
-        lappend fileFutures [turbine::submit -key "analyze/$stamp/file/[dict get $input name]" \
-            [list hedwf::fileTask [dict get $input path] [dict get $input drug]]]
+        set path [dict get $input path]
+        set key "analyze/$stamp/file/[dict get $input name]"
+        set size [file size $path]
+        if {$size <= $chunkBytes} {
+            lappend futuresOf [list whole [turbine::submit -key $key \
+                [list hedwf::fileTask $path [dict get $input drug]]]]
+            continue
+        }
+        set futures {}
+        for {set start 0} {$start < $size} {incr start $chunkBytes} {
+            set end [expr {$start + $chunkBytes}]
+            lappend futures [turbine::submit -key $key/chunk/$start-$end \
+                [list hedwf::chunkTask $path [dict get $input drug] $start $end]]
+        }
+        lappend futuresOf [list chunks {*}$futures]
     }
-    set results [turbine::waitall $fileFutures]
+    set results {}
+    foreach entry $futuresOf {
+        set values [turbine::waitall [lrange $entry 1 end]]
+        if {[lindex $entry 0] eq "whole"} {
+            lappend results [lindex $values 0]
+        } else {
+            lappend results [mergedStatistics $values]
+        }
+    }
     turbine::log info "analyze: statistics of [llength $results] files merged"
 
     set tables [dict create]
