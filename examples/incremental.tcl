@@ -79,11 +79,10 @@ proc incremental::train {out node parentPath} {
 
 # incremental::trainChild --
 #
-#	The task of a non-root node: reads its parent's model path from the
-#	parent's future (a data store id), which the rule guarantees is set,
-#	then trains.
-proc incremental::trainChild {out node parentDatum} {
-    return [train $out $node [turbine::wait $parentDatum]]
+#	The task of a non-root node, a rule on its parent's future: reads the
+#	parent's model path from the rule's input, then trains.
+proc incremental::trainChild {out node} {
+    return [train $out $node [lindex [turbine::inputs] 0]]
 }
 
 # incremental::submitTree --
@@ -94,14 +93,7 @@ proc incremental::submitTree {out node parentFuture stages children} {
     if {$parentFuture eq ""} {
         set future [turbine::submit [list incremental::train $out $node ""]]
     } else {
-        # A future is local to the rank that submitted its task, so the
-        # child's task, on another rank, waits on the data store copy of
-        # the parent's future instead.
-        # NOTE: turbine::Datum is internal to turbine; turbine has no
-        # public command yet that hands a rule's input values to its task.
-        set parentDatum [turbine::Datum $parentFuture]
-        set future [turbine::rule [list $parentDatum] \
-            [list incremental::trainChild $out $node $parentDatum]]
+        set future [turbine::rule [list $parentFuture] [list incremental::trainChild $out $node]]
     }
     if {$stages == 0} {
         return [list $node $future]

@@ -69,6 +69,14 @@ proc turbine::runProgram {command options} {
     while {![dict get $app done]} {
         vwait $state
     }
+    # A program may close its stdout and go on running, so the time limit
+    # stays armed until the process itself has exited.
+    set poll ${state}Poll
+    while {![dict get $app timedOut] && [ProcessRunning $pid]} {
+        after 10 [list set $poll 1]
+        vwait $poll
+    }
+    unset -nocomplain $poll
     after cancel $timer
 
     fconfigure $channel -blocking 1
@@ -129,6 +137,21 @@ proc turbine::programTimeout {pid state} {
     upvar #0 $state app
     dict set app timedOut 1
     catch {exec kill -KILL -- -$pid}
+}
+
+# turbine::ProcessRunning --
+#
+#	Returns 1 while process pid runs, 0 once it has exited (a zombie
+#	waiting to be reaped counts as exited). Reads /proc, so Linux only.
+proc turbine::ProcessRunning {pid} {
+    if {[catch {open /proc/$pid/stat r} channel]} {
+        return 0
+    }
+    set stat [read $channel]
+    close $channel
+    # The state follows the command name, which is in parentheses.
+    set state [lindex [string range $stat [expr {[string last ")" $stat] + 2}] end] 0]
+    return [expr {$state ne "Z" && $state ne "X"}]
 }
 
 # turbine::StderrTail --

@@ -197,8 +197,9 @@ proc turbine::app {args} {
 #	Usage: turbine::rule FUTURES ?task options? SCRIPT
 #
 #	Queues SCRIPT to run once every future in FUTURES is set (dataflow).
-#	Returns its future. If one of FUTURES holds a failure, the rule fails
-#	without running SCRIPT.
+#	Returns its future. SCRIPT reads the values of FUTURES, in order, with
+#	turbine::inputs, on whatever rank it runs. If one of FUTURES holds a
+#	failure, the rule fails without running SCRIPT.
 proc turbine::rule {args} {
     set usage "turbine::rule futures ?task options? script"
     if {[llength $args] < 2} {

@@ -94,8 +94,9 @@ proc turbine::init {args} {
 #	The leader evaluates BODY at global level; workers run tasks; servers
 #	serve. Returns on every rank once the run has ended, with the number
 #	of tasks that failed after their last attempt. MPI is finalized when
-#	it returns; when tasks failed, the process exits with status 1 even
-#	if the script ends normally, so the launcher reports the failure.
+#	it returns. When tasks failed, the launcher (or, without it, the
+#	leader's process) exits with status 1 even if the script ends
+#	normally.
 proc turbine::run {body} {
     variable role
     variable failedCount
@@ -136,10 +137,27 @@ proc turbine::run {body} {
         puts stderr [FailureTable]
     }
     mpi::finalize
-    if {$failedCount > 0} {
-        set_exit_floor 1
+    if {$failedCount > 0 && $role eq "leader"} {
+        ReportFailedRun $failedCount
     }
     return $failedCount
+}
+
+# turbine::ReportFailedRun --
+#
+#	Makes the run's exit status non-zero. Under the hedflow launcher the
+#	leader writes the count to HEDFLOW_STATUS_FILE and the launcher exits
+#	with 1, because with Open MPI a rank that exits non-zero gets the
+#	other ranks killed while they may still be writing their output.
+#	Elsewhere the leader's own exit status becomes 1.
+proc turbine::ReportFailedRun {count} {
+    if {[info exists ::env(HEDFLOW_STATUS_FILE)] && $::env(HEDFLOW_STATUS_FILE) ne ""} {
+        set channel [open $::env(HEDFLOW_STATUS_FILE) w]
+        puts $channel "failed $count"
+        close $channel
+        return
+    }
+    set_exit_floor 1
 }
 
 # turbine::rank, turbine::size, turbine::role --

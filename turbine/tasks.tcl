@@ -19,6 +19,8 @@ namespace eval turbine {
     variable noticed [dict create]
     # MPI tag of the messages that gather failure records after the run.
     variable failureTag 7401
+    # The input values of the rule whose script runs now (turbine::inputs).
+    variable currentInputs {}
 }
 
 # turbine::handleTask --
@@ -54,11 +56,14 @@ proc turbine::RunTask {taskId payload} {
     set attempts [expr {[dict get $payload retries] + 1}]
 
     set failedInput ""
+    set inputValues {}
     foreach input [dict get $payload inputs] {
-        if {[lindex [adlb::retrieve $input] 0] eq "error"} {
+        set outcome [adlb::retrieve $input]
+        if {[lindex $outcome 0] eq "error"} {
             set failedInput $input
             break
         }
+        lappend inputValues [lindex $outcome 1]
     }
 
     set started [clock milliseconds]
@@ -71,7 +76,13 @@ proc turbine::RunTask {taskId payload} {
         set attempts 1
     } else {
         for {set attempt 1} {$attempt <= $attempts} {incr attempt} {
+            # A task that waits may run another task meanwhile, so the
+            # outer task's inputs come back afterwards.
+            variable currentInputs
+            set outerInputs $currentInputs
+            set currentInputs $inputValues
             set code [catch {Evaluate $payload} result options]
+            set currentInputs $outerInputs
             if {$code == 0 || $code == 2} {
                 break
             }
@@ -111,6 +122,17 @@ proc turbine::RunTask {taskId payload} {
     log -always error "task $taskId (future $future[expr {$key ne "" ? ", key $key" : ""}]) failed after [dict get $info attempts] attempt(s): $result"
     Reply $payload [list error $info]
     progressTaskEnded failed
+}
+
+# turbine::inputs --
+#
+#	Usage: turbine::inputs
+#
+#	Returns, inside the script of a turbine::rule, the values of the
+#	rule's input futures in order; elsewhere, an empty list.
+proc turbine::inputs {} {
+    variable currentInputs
+    return $currentInputs
 }
 
 # turbine::Reply --

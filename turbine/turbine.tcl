@@ -7,7 +7,7 @@
 
 namespace eval turbine {
     namespace export init run rank size role submit app rule map wait waitall \
-        failures log on_node_leaders stage
+        failures inputs log on_node_leaders stage
 }
 
 foreach turbine::part {log journal progress app tasks futures roles staging} {
