@@ -4,8 +4,8 @@
  *	Runs the program of one MPI rank as a child process and, when a
  *	signal kills that child, prints a line naming the rank before exiting
  *	like the child did. MPI launchers report a dead process by its pid;
- *	this line tells the user which rank it was. The launcher places it
- *	between mpiexec and tclsh.
+ *	this line names the rank. The launcher places this program between
+ *	mpiexec and tclsh.
  *
  *	Usage: hedflow-rank PROGRAM [ARG...]
  *
