@@ -279,7 +279,7 @@ public:
                     throw Error({"HED", "INPUT", "PARSE", path_, std::to_string(row)},
                                 "invalid value \"" + value + "\" in column " + column + " at row "
                                 + std::to_string(row) + " of \"" + path_ + "\": not a finite number"
-                                + "; fix the row or pass -skip_bad 1 to skip malformed rows");
+                                + "; fix the row, or skip malformed rows (option -skip_bad 1, or --skip-bad of hed metrics)");
                 }
                 skipped_.skipped++;
                 if (skipped_.examples.size() < options_.max_examples) {

@@ -43,15 +43,26 @@ open_input(const std::string &path, const char *what)
     return stream;
 }
 
-// Reads one line without its end-of-line characters (LF or CRLF).
+// Reads one line without its end-of-line characters (LF or CRLF). On the
+// first line, drops a UTF-8 byte order mark and rejects UTF-16 text.
 bool
-read_line(std::istream &stream, std::string &line)
+read_line(std::istream &stream, std::string &line, const std::string &path, std::size_t number)
 {
     if (!std::getline(stream, line)) {
         return false;
     }
     if (!line.empty() && line.back() == '\r') {
         line.pop_back();
+    }
+    if (number == 1) {
+        if (line.compare(0, 3, "\xEF\xBB\xBF") == 0) {
+            line.erase(0, 3);
+        } else if (line.size() >= 2 && ((line[0] == '\xFF' && line[1] == '\xFE')
+                                        || (line[0] == '\xFE' && line[1] == '\xFF'))) {
+            throw Error({"HED", "INPUT", "ENCODING", path},
+                        "\"" + path + "\" is UTF-16 encoded: convert it to UTF-8 (for example with "
+                        "iconv -f UTF-16 -t UTF-8)");
+        }
     }
     return true;
 }
@@ -114,7 +125,8 @@ Study::loadDrugs(const std::string &path)
     std::string line;
     std::size_t number = 0;
     std::map<int, std::string> byIndex;
-    while (read_line(stream, line)) {
+    std::unordered_map<std::string, std::size_t> smilesLine;
+    while (read_line(stream, line, path, number + 1)) {
         number++;
         if (line.empty()) {
             continue;
@@ -126,17 +138,24 @@ Study::loadDrugs(const std::string &path)
             input_error(path, number, "expected a drug index and a SMILES separated by a tab, found \""
                                           + shorten(line) + "\"");
         }
+        // The index is a row of the fingerprint file, so it stays small.
+        if (index > 100000000) {
+            input_error(path, number, "drug index " + fields[0]
+                                          + " is too large: indexes count fingerprint rows from 0");
+        }
         if (!byIndex.emplace(static_cast<int>(index), fields[1]).second) {
             input_error(path, number, "drug index " + fields[0] + " appears twice");
+        }
+        const auto seen = smilesLine.emplace(fields[1], number);
+        if (!seen.second) {
+            input_error(path, number, "drug \"" + shorten(fields[1]) + "\" is listed again (first at line "
+                                          + std::to_string(seen.first->second) + "); keep one line per drug");
         }
     }
     if (byIndex.empty()) {
         throw Error({"HED", "INPUT", "EMPTY", path}, "drug list \"" + path + "\" has no drugs");
     }
-    drugSmiles_.assign(byIndex.rbegin()->first + 1, std::string());
-    for (const auto &entry : byIndex) {
-        drugSmiles_[entry.first] = entry.second;
-    }
+    drugSmiles_ = std::move(byIndex);
 }
 
 void
@@ -146,7 +165,7 @@ Study::loadFingerprints(const std::string &path)
     std::string line;
     std::size_t number = 0;
     std::size_t bits = 0;
-    while (read_line(stream, line)) {
+    while (read_line(stream, line, path, number + 1)) {
         number++;
         const std::vector<std::string> fields = split(line, ',');
         if (bits == 0) {
@@ -177,10 +196,8 @@ void
 Study::loadResponses(const std::string &path)
 {
     std::unordered_map<std::string, int> drugBySmiles;
-    for (std::size_t i = 0; i < drugSmiles_.size(); i++) {
-        if (!drugSmiles_[i].empty()) {
-            drugBySmiles.emplace(drugSmiles_[i], static_cast<int>(i));
-        }
+    for (const auto &entry : drugSmiles_) {
+        drugBySmiles.emplace(entry.second, entry.first);
     }
     std::unordered_map<std::string, int> cellByName;
     for (std::size_t i = 0; i < cellNames_.size(); i++) {
@@ -191,7 +208,7 @@ Study::loadResponses(const std::string &path)
     std::string line;
     std::size_t number = 0;
     std::size_t found = 0;
-    while (read_line(stream, line)) {
+    while (read_line(stream, line, path, number + 1)) {
         number++;
         if (line.empty()) {
             continue;
@@ -258,7 +275,7 @@ Study::drugs() const
     }
     std::vector<DrugSummary> result;
     for (const auto &entry : counts) {
-        result.push_back(DrugSummary{entry.first, drugSmiles_[entry.first], entry.second});
+        result.push_back(DrugSummary{entry.first, drugSmiles_.at(entry.first), entry.second});
     }
     return result;
 }

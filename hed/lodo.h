@@ -16,6 +16,7 @@
 #define HEDFLOW_HED_LODO_H
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -71,7 +72,7 @@ private:
     void loadResponses(const std::string &path);
     void buildTraining();
 
-    std::vector<std::string> drugSmiles_;          // by drug index
+    std::map<int, std::string> drugSmiles_;        // by drug index
     std::vector<std::vector<uint64_t>> fingerprints_; // by drug index
     std::vector<std::string> cellNames_;            // by cell id
     std::vector<Row> rows_;

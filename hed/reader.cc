@@ -595,7 +595,7 @@ TextSource::bad_row(const std::string &column, std::string_view value, const std
         throw Error({"HED", "INPUT", "PARSE", path_, line},
                     "invalid value \"" + printable(value) + "\" in column " + column + " at line "
                     + line + " of \"" + path_ + "\": " + reason
-                    + "; fix the row or pass -skip_bad 1 to skip malformed rows");
+                    + "; fix the row, or skip malformed rows (option -skip_bad 1, or --skip-bad of hed metrics)");
     }
     skipped_.skipped++;
     if (skipped_.examples.size() < options_.max_examples) {

@@ -36,9 +36,13 @@ set argv [lrange $argv 1 end]
 set argc [llength $argv]
 
 switch -- $hedcli::subcommand {
-    "" - help - -h - --help {
+    help - -h - --help {
         puts [hedcli::usage]
         exit 0
+    }
+    "" {
+        puts stderr "hedflow hed: missing subcommand\n\n[hedcli::usage]"
+        exit 2
     }
 }
 set hedcli::path [file join $hedcli::folder $hedcli::subcommand.tcl]

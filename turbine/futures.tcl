@@ -83,8 +83,10 @@ proc turbine::Queue {options script} {
     set future [incr lastFuture -1]
     set key [dict get $options -key]
     if {$key ne "" && [journalLookup $key recorded]} {
+        # Counted as skipped, not as done: the progress line shows both.
+        variable outcomes
+        dict set outcomes $future $recorded
         progressTaskSkipped
-        Arrived $future $recorded
         return $future
     }
 

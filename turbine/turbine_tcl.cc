@@ -61,6 +61,9 @@ EvalTimeoutCmd(ClientData, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
     try {
         // A canceled script may catch the cancellation error, so it is
         // repeated every 20 ms until the evaluation returns.
+        // NOTE: a script that catches every error in an endless loop is
+        // never stopped; unwinding through its catches would also unwind
+        // the caller, and resetting that needs Tcl's private API.
         turbine::Watchdog watchdog(seconds, 0.02, [interp] {
             Tcl_CancelEval(interp, nullptr, nullptr, 0);
         });
@@ -73,7 +76,10 @@ EvalTimeoutCmd(ClientData, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
         return TCL_ERROR;
     }
 
-    if (expired && code == TCL_ERROR) {
+    // A script that caught the cancellation and then returned still ran
+    // past its limit, so it fails too.
+    if (expired) {
+        code = TCL_ERROR;
         Tcl_SetObjResult(interp, Tcl_ObjPrintf("timed out after %s s", Tcl_GetString(objv[1])));
         Tcl_SetErrorCode(interp, "TURBINE", "TASK", "TIMEOUT", Tcl_GetString(objv[1]), (char *)NULL);
     }

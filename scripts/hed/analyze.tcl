@@ -32,9 +32,6 @@ hedwf::require analyze $hedwf::options out
 if {([dict get $hedwf::options runs] eq "") == ([dict get $hedwf::options csa] eq "")} {
     hedwf::usageError analyze "give exactly one of --runs DIR and --csa DIR"
 }
-if {![string is double -strict [dict get $hedwf::options z-threshold]]} {
-    hedwf::usageError analyze "--z-threshold: invalid value \"[dict get $hedwf::options z-threshold]\"; give a number"
-}
 if {[dict get $hedwf::options plots] ni {0 1}} {
     hedwf::usageError analyze "--plots: invalid value \"[dict get $hedwf::options plots]\"; give 0 or 1"
 }
@@ -46,4 +43,5 @@ if {[hedwf::checkOnly]} {
 hedwf::runWorkflow [dict get $hedwf::options out] {
     set analysis [hedwf::analyzeStage $hedwf::options]
     hedwf::writeReport [dict get $hedwf::options out] $analysis "High error drug analysis"
+    puts "hedflow hed analyze: report written to [file join [dict get $hedwf::options out] report.html] (and report.md)"
 }

@@ -48,7 +48,7 @@ if {[hedwf::checkOnly]} {
     exit 0
 }
 if {![file exists [dict get $hedwf::inputs drugs]]} {
-    puts stderr "hedflow hed demo: no study in [file join $hedwf::out input]; run the demo through the hedflow launcher, which writes it first"
+    puts stderr "hedflow hed demo: no study in [file join $hedwf::out input]; run it as 'hedflow -n N hed demo', without --serial: the launcher writes the study before the MPI job"
     exit 2
 }
 # The stages' other options keep their defaults.

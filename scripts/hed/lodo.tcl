@@ -28,6 +28,7 @@ maps runs to drugs. A rerun with the same DIR skips finished runs.
 
 set hedwf::options [hedwf::parseArguments lodo $hedwf::lodoSpec $hedwf::usage $argv]
 hedwf::require lodo $hedwf::options {responses drugs fingerprints out}
+dict set hedwf::options model-command [hedwf::resolveCommand lodo [dict get $hedwf::options model-command]]
 if {[hedwf::checkOnly]} {
     hedwf::prepareOut lodo [dict get $hedwf::options out]
     hedwf::checkInputs lodo {hedwf::lodoCheck $hedwf::options}

@@ -12,9 +12,10 @@ Runs 'hed lodo' into DIR, then 'hed analyze --runs DIR --out DIR'. Takes the
 options of both (see 'hedflow hed lodo --help' and 'hedflow hed analyze --help')."
 
 set hedwf::spec [dict merge $hedwf::lodoSpec [dict remove $hedwf::analyzeSpec runs csa out k]]
-dict set hedwf::spec analysis-k {count 10}
+dict set hedwf::spec analysis-k {count 10 1000000}
 set hedwf::options [hedwf::parseArguments run $hedwf::spec $hedwf::usage $argv]
 hedwf::require run $hedwf::options {responses drugs fingerprints out}
+dict set hedwf::options model-command [hedwf::resolveCommand run [dict get $hedwf::options model-command]]
 dict set hedwf::options runs [dict get $hedwf::options out]
 dict set hedwf::options csa ""
 if {[hedwf::checkOnly]} {
@@ -29,4 +30,5 @@ hedwf::runWorkflow [dict get $hedwf::options out] {
     set hedwf::analysisOptions [dict replace $hedwf::options k [dict get $hedwf::options analysis-k]]
     set analysis [hedwf::analyzeStage $hedwf::analysisOptions]
     hedwf::writeReport [dict get $hedwf::options out] $analysis "High error drug analysis"
+    puts "hedflow hed run: report written to [file join [dict get $hedwf::options out] report.html] (and report.md)"
 }

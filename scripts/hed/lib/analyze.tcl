@@ -17,13 +17,13 @@ namespace eval hedwf {
         runs {dir ""}
         csa {dir ""}
         out {outdir ""}
-        top {count 10}
-        bootstrap {count 1000}
-        seed {seed 1}
-        z-threshold {string 2}
-        k {count 10}
+        top {count 10 1000000}
+        bootstrap {count 1000 10000000}
+        seed {seed 1 2147483647}
+        z-threshold {real 2}
+        k {count 10 1000000}
         plots {string 1}
-        chunk-bytes {count 67108864}
+        chunk-bytes {count 67108864 1099511627776}
     }
     # Replicates per bootstrap task, so large B spreads over workers.
     variable bootstrapChunk 250

@@ -8,7 +8,9 @@
 #
 #	Kinds: file (a readable file), files (repeatable, readable files), dir
 #	(an existing folder), outdir (a folder created when missing), count
-#	(a whole number >= 1), seed (a whole number >= 0), string, flag.
+#	(a whole number >= 1), seed (a whole number >= 0), real (a finite
+#	number), seconds (a finite number above 0), string, flag. A count may give its maximum third:
+#	{count 10 1000000}; the default maximum is 1000000000.
 
 namespace eval hedwf {}
 
@@ -56,7 +58,7 @@ proc hedwf::parseArguments {subcommand spec usage arguments} {
         } else {
             usageError $subcommand "option --$name needs a value"
         }
-        set value [checkValue $subcommand $name $kind $value]
+        set value [checkValue $subcommand $name $kind $value [lindex [dict get $spec $name] 2]]
         if {$kind eq "files"} {
             dict lappend values $name $value
         } else {
@@ -74,7 +76,10 @@ proc hedwf::parseArguments {subcommand spec usage arguments} {
 #
 #	Checks one option value of the given kind and returns it, normalized
 #	to an absolute path for files and folders; exits 2 when it is invalid.
-proc hedwf::checkValue {subcommand name kind value} {
+proc hedwf::checkValue {subcommand name kind value {maximum ""}} {
+    if {$maximum eq ""} {
+        set maximum 1000000000
+    }
     switch -- $kind {
         file - files {
             if {![file exists $value]} {
@@ -98,14 +103,26 @@ proc hedwf::checkValue {subcommand name kind value} {
             return [file normalize $value]
         }
         count {
-            if {![string is entier -strict $value] || $value < 1} {
-                usageError $subcommand "--$name: invalid value \"$value\"; give a whole number of at least 1"
+            if {![string is entier -strict $value] || $value < 1 || $value > $maximum} {
+                usageError $subcommand "--$name: invalid value \"$value\"; give a whole number from 1 to $maximum"
             }
             return $value
         }
         seed {
-            if {![string is entier -strict $value] || $value < 0} {
-                usageError $subcommand "--$name: invalid value \"$value\"; give a whole number of at least 0"
+            if {![string is entier -strict $value] || $value < 0 || $value > $maximum} {
+                usageError $subcommand "--$name: invalid value \"$value\"; give a whole number from 0 to $maximum"
+            }
+            return $value
+        }
+        real {
+            if {![string is double -strict $value] || $value != $value || abs($value) == Inf} {
+                usageError $subcommand "--$name: invalid value \"$value\"; give a finite number"
+            }
+            return $value
+        }
+        seconds {
+            if {![string is double -strict $value] || !($value > 0) || $value == Inf} {
+                usageError $subcommand "--$name: invalid value \"$value\"; give a number of seconds above 0"
             }
             return $value
         }
@@ -142,4 +159,32 @@ proc hedwf::prepareOut {subcommand out} {
     if {[catch {file mkdir [file join $out .hedflow]} message]} {
         usageError $subcommand "cannot create output folder \"$out\": $message"
     }
+}
+
+# hedwf::resolveCommand --
+#
+#	Returns an external command (a Tcl list: program and arguments) with
+#	its program made absolute: a path relative to the current folder, or
+#	a name found on PATH. Runs happen in their own folders, so a relative
+#	path would break there. Exits 2 when the program is not found.
+proc hedwf::resolveCommand {subcommand command} {
+    if {$command eq ""} {
+        return ""
+    }
+    if {[catch {lindex $command 0} program]} {
+        usageError $subcommand "--model-command: \"$command\" is not a valid command line"
+    }
+    if {[string first / $program] >= 0} {
+        set path [file normalize $program]
+        if {![file isfile $path] || ![file executable $path]} {
+            usageError $subcommand "--model-command: program \"$program\" not found or not executable"
+        }
+    } else {
+        set found [auto_execok $program]
+        if {$found eq ""} {
+            usageError $subcommand "--model-command: program \"$program\" not found on PATH"
+        }
+        set path [lindex $found 0]
+    }
+    return [lreplace $command 0 0 $path]
 }

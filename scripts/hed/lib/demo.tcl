@@ -15,12 +15,12 @@
 namespace eval hedwf {
     variable demoSpec {
         out {outdir ""}
-        drugs {count 30}
-        cells {count 40}
-        seed {seed 1}
-        k {count 10}
-        top {count 10}
-        bootstrap {count 1000}
+        drugs {count 30 100000}
+        cells {count 40 100000}
+        seed {seed 1 2147483647}
+        k {count 10 1000000}
+        top {count 10 1000000}
+        bootstrap {count 1000 10000000}
     }
     variable demoBits 256
 }

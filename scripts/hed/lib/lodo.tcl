@@ -23,10 +23,10 @@ namespace eval hedwf {
         drugs {file ""}
         fingerprints {file ""}
         out {outdir ""}
-        k {count 10}
+        k {count 10 1000000}
         model-command {string ""}
-        retries {seed 0}
-        timeout {string ""}
+        retries {seed 0 1000}
+        timeout {seconds ""}
     }
 }
 
@@ -85,12 +85,13 @@ proc hedwf::lodoStage {options} {
                 [dict get $options fingerprints] $index [dict get $options k] $folder]
             dict set futures $run [turbine::submit {*}$taskOptions -key $key $script]
         } else {
-            file mkdir $folder
             set environment [dict create HED_DRUG_INDEX $index HED_DRUG_SMILES $smiles \
                 HED_RESPONSES [join [dict get $options responses] :] \
                 HED_DRUGS [dict get $options drugs] HED_FINGERPRINTS [dict get $options fingerprints]]
-            dict set futures $run [turbine::app {*}$taskOptions -key $key -cwd $folder -env $environment \
-                -- {*}$command $folder]
+            # The program's own timer applies the time limit, so the task
+            # has none.
+            set script [list hedwf::modelTask $command $folder $environment [dict get $options timeout]]
+            dict set futures $run [turbine::submit -retries [dict get $options retries] -key $key $script]
         }
     }
 
@@ -98,16 +99,33 @@ proc hedwf::lodoStage {options} {
     dict for {run future} $futures {
         if {[catch {turbine::wait $future} message]} {
             incr failed
-            continue
-        }
-        set file [file join $out run $run test_y_data_predicted.csv]
-        if {![file isfile $file]} {
-            turbine::log -always error "lodo: run $run finished but wrote no $file"
-            incr failed
         }
     }
-    turbine::log info "lodo: [expr {[dict size $futures] - $failed}] of [dict size $futures] runs written"
+    puts "hedflow hed lodo: [expr {[dict size $futures] - $failed}] of [dict size $futures] runs written to [file join $out run]"
     return $failed
+}
+
+# hedwf::modelTask --
+#
+#	The task of one drug with an external model, on a worker: runs the
+#	command with the run folder as its last argument, in that folder, and
+#	fails unless it wrote test_y_data_predicted.csv there, so a run
+#	without output is never recorded as done. Returns the program's
+#	result dict (see turbine::app).
+proc hedwf::modelTask {command folder environment timeout} {
+    file mkdir $folder
+    set output [file join $folder test_y_data_predicted.csv]
+    file delete $output
+    set options [dict create cwd $folder env $environment]
+    if {$timeout ne ""} {
+        dict set options timeout $timeout
+    }
+    set result [turbine::runProgram [list {*}$command $folder] $options]
+    if {![file isfile $output]} {
+        return -code error -errorcode [list HED MODEL NO_OUTPUT $output] \
+            "model command \"[lindex $command 0]\" exited with status 0 but wrote no $output"
+    }
+    return $result
 }
 
 # hedwf::lodoTask --
