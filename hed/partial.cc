@@ -387,15 +387,19 @@ double
 Partial::skewness() const
 {
     double n = double(n_);
-    if (n_ < 3 || !(m2_e_ > 0)) {
+    if (n_ < 1 || !(m2_e_ > 0)) {
         return nan();
     }
     double m2 = m2_e_ / n, m3 = m3_e_ / n;
-    // scipy treats a variance at rounding level as zero; so does this.
-    if (m2 <= std::pow(std::numeric_limits<double>::epsilon() * std::fabs(mean_e_), 2)) {
+    if (variance_at_rounding_level(m2)) {
         return nan();
     }
     double g1 = m3 / std::pow(m2, 1.5);
+    // Like scipy.stats.skew(bias=False): the sample correction needs three
+    // records, and with fewer the uncorrected value is returned.
+    if (n_ < 3) {
+        return g1;
+    }
     return g1 * std::sqrt(n * (n - 1)) / (n - 2);
 }
 
@@ -403,15 +407,29 @@ double
 Partial::excess_kurtosis() const
 {
     double n = double(n_);
-    if (n_ < 4 || !(m2_e_ > 0)) {
+    if (n_ < 1 || !(m2_e_ > 0)) {
         return nan();
     }
     double m2 = m2_e_ / n, m4 = m4_e_ / n;
-    if (m2 <= std::pow(std::numeric_limits<double>::epsilon() * std::fabs(mean_e_), 2)) {
+    if (variance_at_rounding_level(m2)) {
         return nan();
     }
     double g2 = m4 / (m2 * m2) - 3.0;
+    // Like scipy.stats.kurtosis(bias=False): the correction needs four
+    // records, and with fewer the uncorrected value is returned.
+    if (n_ < 4) {
+        return g2;
+    }
     return ((n + 1) * g2 + 6.0) * (n - 1) / ((n - 2) * (n - 3));
+}
+
+/// \returns true when the variance \a m2 is at rounding level for the mean,
+/// which scipy (1.10) treats as zero: m2 <= (1e-15 * mean)^2, 1e-15 being
+/// numpy's float64 resolution.
+bool
+Partial::variance_at_rounding_level(double m2) const
+{
+    return m2 <= std::pow(1e-15 * mean_e_, 2);
 }
 
 /// \returns \a alpha as a dict key: "2" for 2.0, "0.5" for 0.5.

@@ -99,6 +99,7 @@ public:
     Value histogram() const;
 
 private:
+    bool variance_at_rounding_level(double m2) const;
     static double nan();
 
     PartialConfig config_;
