@@ -135,8 +135,8 @@ normal_qq_points(std::vector<double> values, size_t max_points)
     std::sort(values.begin(), values.end());
     const size_t n = values.size();
 
-    // Which order statistics to keep: all, or max_points evenly spaced with
-    // the first and last, so a million errors cost a few thousand quantiles.
+    // The order statistics kept: all, or max_points evenly spaced with the
+    // first and last, so a million errors cost a few thousand quantiles.
     std::vector<size_t> kept;
     if (max_points >= 2 && n > max_points) {
         for (size_t j = 0; j < max_points; j++) {

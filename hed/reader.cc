@@ -300,8 +300,8 @@ TextSource::TextSource(const std::string &path, const ReadOptions &options)
     seek_to_range();
 }
 
-/// Moves to the first data line that starts at or after range_start: the
-/// line that holds byte range_start - 1 belongs to the chunk before.
+/// Moves to the first data line that starts at or after range_start. The
+/// line that contains byte range_start - 1 belongs to the chunk before.
 void
 TextSource::seek_to_range()
 {

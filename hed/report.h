@@ -41,7 +41,7 @@ std::vector<Table> analysis_tables(const std::vector<std::string> &paths, const 
 Value write_outputs(const std::vector<Table> &tables, const std::string &folder, const std::string &name,
                     bool plots);
 
-/// Where write_outputs_to puts the HDF5 file, the CSV copies and the plots.
+/// The places of write_outputs_to's HDF5 file, CSV copies and plots.
 struct OutputPaths {
     std::string hdf5;
     std::string csv_folder;

@@ -62,8 +62,8 @@ EvalTimeoutCmd(ClientData, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
         // A canceled script may catch the cancellation error, so it is
         // repeated every 20 ms until the evaluation returns.
         // NOTE: a script that catches every error in an endless loop is
-        // never stopped; unwinding through its catches would also unwind
-        // the caller, and resetting that needs Tcl's private API.
+        // never stopped. Unwinding through its catches would also unwind
+        // the caller, because resetting the unwind needs Tcl's private API.
         turbine::Watchdog watchdog(seconds, 0.02, [interp] {
             Tcl_CancelEval(interp, nullptr, nullptr, 0);
         });
