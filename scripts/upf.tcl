@@ -12,6 +12,8 @@
 package require json
 package require json::write
 package require csv
+# The HED workflow's file helpers: atomic writes (hedwf::writeAtomically).
+source [file join [file dirname [info script]] hed lib files.tcl]
 
 namespace eval upf {
     variable usage "Usage: hedflow \[-n N\] upf --upf FILE --out DIR
@@ -227,22 +229,6 @@ proc upf::runKey {options run} {
     return [format "upf/%s/%08x" [dict get $run id] $checksum]
 }
 
-# upf::writeFile --
-#
-#	Writes text to path (UTF-8) through a temporary file renamed into
-#	place, so a reader never sees a partial file.
-proc upf::writeFile {path text} {
-    set temporary $path.tmp-[pid]
-    set channel [open $temporary w]
-    fconfigure $channel -encoding utf-8 -translation lf
-    try {
-        puts -nonewline $channel $text
-    } finally {
-        close $channel
-    }
-    file rename -force $temporary $path
-}
-
 # upf::readFile --
 #
 #	Returns the text of a UTF-8 file, or "" when it cannot be read.
@@ -266,7 +252,7 @@ proc upf::writeResult {folder id status fields} {
         lappend pairs $name $value
     }
     json::write indented 0
-    writeFile [file join $folder result.json] "[json::write object {*}$pairs]\n"
+    hedwf::writeAtomically [file join $folder result.json] "[json::write object {*}$pairs]\n"
 }
 
 # upf::prepareRun --
@@ -276,7 +262,7 @@ proc upf::writeResult {folder id status fields} {
 proc upf::prepareRun {out id line} {
     set folder [file join $out run $id]
     file mkdir $folder
-    writeFile [file join $folder params.json] "$line\n"
+    hedwf::writeAtomically [file join $folder params.json] "$line\n"
     return $folder
 }
 
@@ -468,7 +454,7 @@ proc upf::runAll {options runs} {
         }
     }
     set summary [file join [dict get $options out] summary.csv]
-    writeFile $summary "[join $lines \n]\n"
+    hedwf::writeAtomically $summary "[join $lines \n]\n"
     puts "upf: [llength $rows] runs, [expr {[llength $rows] - $failed}] succeeded, $failed failed; summary in $summary"
     return $failed
 }
