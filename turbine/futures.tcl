@@ -155,7 +155,15 @@ proc turbine::Datum {future} {
 #	journal returns the recorded result instead of running it.
 proc turbine::submit {args} {
     variable submitUsage
+    variable defaultTaskOptions
+    # The common call, a script alone, skips the option parsing.
+    if {[llength $args] == 1 && [info exists defaultTaskOptions]} {
+        return [Queue $defaultTaskOptions [lindex $args 0]]
+    }
     lassign [ParseTaskOptions $submitUsage $args {}] options rest
+    if {![info exists defaultTaskOptions]} {
+        set defaultTaskOptions [lindex [ParseTaskOptions $submitUsage {} {}] 0]
+    }
     if {[llength $rest] != 1} {
         return -code error -errorcode {TCL WRONGARGS} "wrong # args: should be \"$submitUsage\""
     }
