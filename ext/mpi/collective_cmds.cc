@@ -25,22 +25,6 @@ namespace hedflow::mpi {
 
 namespace {
 
-int
-RankOf(MPI_Comm comm)
-{
-    int rank = 0;
-    CheckMpi(MPI_Comm_rank(comm, &rank));
-    return rank;
-}
-
-int
-SizeOf(MPI_Comm comm)
-{
-    int size = 0;
-    CheckMpi(MPI_Comm_size(comm, &size));
-    return size;
-}
-
 /*
  * Encodes a rank's contribution to gather or allgather. For mpi::auto
  * the value must be a list, because the result joins the ranks' lists.
@@ -145,10 +129,7 @@ MpiBcastCmd(ClientData, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
         LookupComm(interp, objv[4], &comm) != TCL_OK) {
         return TCL_ERROR;
     }
-    if (!StartedAndNotFinished(interp, "mpi::bcast")) {
-        return TCL_ERROR;
-    }
-    if (!NotNullComm(interp, "mpi::bcast", comm)) {
+    if (!UsableComm(interp, "mpi::bcast", comm)) {
         return TCL_ERROR;
     }
 
@@ -208,10 +189,7 @@ MpiScatterCmd(ClientData, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
         LookupComm(interp, objv[4], &comm) != TCL_OK) {
         return TCL_ERROR;
     }
-    if (!StartedAndNotFinished(interp, "mpi::scatter")) {
-        return TCL_ERROR;
-    }
-    if (!NotNullComm(interp, "mpi::scatter", comm)) {
+    if (!UsableComm(interp, "mpi::scatter", comm)) {
         return TCL_ERROR;
     }
 
@@ -325,10 +303,7 @@ MpiGatherCmd(ClientData, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
         LookupComm(interp, objv[4], &comm) != TCL_OK) {
         return TCL_ERROR;
     }
-    if (!StartedAndNotFinished(interp, "mpi::gather")) {
-        return TCL_ERROR;
-    }
-    if (!NotNullComm(interp, "mpi::gather", comm)) {
+    if (!UsableComm(interp, "mpi::gather", comm)) {
         return TCL_ERROR;
     }
     return GatherCommon(interp, "mpi::gather", objv[1], type, root, comm, false);
@@ -360,10 +335,7 @@ MpiAllgatherCmd(ClientData, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
         LookupComm(interp, objv[3], &comm) != TCL_OK) {
         return TCL_ERROR;
     }
-    if (!StartedAndNotFinished(interp, "mpi::allgather")) {
-        return TCL_ERROR;
-    }
-    if (!NotNullComm(interp, "mpi::allgather", comm)) {
+    if (!UsableComm(interp, "mpi::allgather", comm)) {
         return TCL_ERROR;
     }
     return GatherCommon(interp, "mpi::allgather", objv[1], type, 0, comm, true);
@@ -428,10 +400,7 @@ MpiReduceCmd(ClientData, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
         LookupComm(interp, objv[5], &comm) != TCL_OK) {
         return TCL_ERROR;
     }
-    if (!StartedAndNotFinished(interp, "mpi::reduce")) {
-        return TCL_ERROR;
-    }
-    if (!NotNullComm(interp, "mpi::reduce", comm)) {
+    if (!UsableComm(interp, "mpi::reduce", comm)) {
         return TCL_ERROR;
     }
     return ReduceCommon(interp, "mpi::reduce", objv[1], type, op, root, comm, false);
@@ -465,10 +434,7 @@ MpiAllreduceCmd(ClientData, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
         LookupComm(interp, objv[4], &comm) != TCL_OK) {
         return TCL_ERROR;
     }
-    if (!StartedAndNotFinished(interp, "mpi::allreduce")) {
-        return TCL_ERROR;
-    }
-    if (!NotNullComm(interp, "mpi::allreduce", comm)) {
+    if (!UsableComm(interp, "mpi::allreduce", comm)) {
         return TCL_ERROR;
     }
     return ReduceCommon(interp, "mpi::allreduce", objv[1], type, op, 0, comm, true);
@@ -504,10 +470,7 @@ MpiBcastFileCmd(ClientData, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
         Tcl_GetIntFromObj(interp, objv[2], &root) != TCL_OK) {
         return TCL_ERROR;
     }
-    if (!StartedAndNotFinished(interp, "mpi::bcast_file")) {
-        return TCL_ERROR;
-    }
-    if (!NotNullComm(interp, "mpi::bcast_file", comm)) {
+    if (!UsableComm(interp, "mpi::bcast_file", comm)) {
         return TCL_ERROR;
     }
 

@@ -60,22 +60,6 @@ ShareRootFailure(MPI_Comm comm, int root, int myRank, const Contribution &mine)
                 {"ROOT", "FAILED", std::to_string(root)});
 }
 
-int
-RankOf(MPI_Comm comm)
-{
-    int rank = 0;
-    CheckMpi(MPI_Comm_rank(comm, &rank));
-    return rank;
-}
-
-int
-SizeOf(MPI_Comm comm)
-{
-    int size = 0;
-    CheckMpi(MPI_Comm_size(comm, &size));
-    return size;
-}
-
 /* Returns the displacements of blocks with sizes, checking that their
  * total fits in an MPI count. */
 std::vector<int>
@@ -92,6 +76,23 @@ Displacements(const std::vector<std::int64_t> &sizes)
 }
 
 } // namespace
+
+int
+RankOf(MPI_Comm comm)
+{
+    int rank = 0;
+    CheckMpi(MPI_Comm_rank(comm, &rank));
+    return rank;
+}
+
+int
+SizeOf(MPI_Comm comm)
+{
+    int size = 0;
+    CheckMpi(MPI_Comm_size(comm, &size));
+    return size;
+}
+
 
 void
 Broadcast(MPI_Comm comm, int root, const Contribution &mine, ByteSink &sink)

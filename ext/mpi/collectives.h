@@ -75,6 +75,11 @@ std::vector<std::vector<char>> Gather(MPI_Comm comm, int root, bool everywhere,
 std::vector<char> Reduce(MPI_Comm comm, int root, bool everywhere, DataType type, ReduceOp op,
                          const Contribution &mine);
 
+/* Returns this process's rank in comm, or its size; throws Error on an
+ * MPI failure. */
+int RankOf(MPI_Comm comm);
+int SizeOf(MPI_Comm comm);
+
 } // namespace hedflow::mpi
 
 #endif

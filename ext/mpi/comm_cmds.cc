@@ -41,10 +41,7 @@ MpiCommSizeCmd(ClientData, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
     if (LookupComm(interp, objv[1], &comm) != TCL_OK) {
         return TCL_ERROR;
     }
-    if (!StartedAndNotFinished(interp, "mpi::comm_size")) {
-        return TCL_ERROR;
-    }
-    if (!NotNullComm(interp, "mpi::comm_size", comm)) {
+    if (!UsableComm(interp, "mpi::comm_size", comm)) {
         return TCL_ERROR;
     }
 
@@ -78,10 +75,7 @@ MpiCommRankCmd(ClientData, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
     if (LookupComm(interp, objv[1], &comm) != TCL_OK) {
         return TCL_ERROR;
     }
-    if (!StartedAndNotFinished(interp, "mpi::comm_rank")) {
-        return TCL_ERROR;
-    }
-    if (!NotNullComm(interp, "mpi::comm_rank", comm)) {
+    if (!UsableComm(interp, "mpi::comm_rank", comm)) {
         return TCL_ERROR;
     }
 
@@ -127,10 +121,7 @@ MpiCommSplitCmd(ClientData, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
         Tcl_GetIntFromObj(interp, objv[3], &key) != TCL_OK) {
         return TCL_ERROR;
     }
-    if (!StartedAndNotFinished(interp, "mpi::comm_split")) {
-        return TCL_ERROR;
-    }
-    if (!NotNullComm(interp, "mpi::comm_split", comm)) {
+    if (!UsableComm(interp, "mpi::comm_split", comm)) {
         return TCL_ERROR;
     }
 
@@ -168,10 +159,7 @@ MpiCommFreeCmd(ClientData, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
     if (LookupComm(interp, objv[1], &comm) != TCL_OK) {
         return TCL_ERROR;
     }
-    if (!StartedAndNotFinished(interp, "mpi::comm_free")) {
-        return TCL_ERROR;
-    }
-    if (!NotNullComm(interp, "mpi::comm_free", comm)) {
+    if (!UsableComm(interp, "mpi::comm_free", comm)) {
         return TCL_ERROR;
     }
     if (comm == MPI_COMM_WORLD || comm == MPI_COMM_SELF) {
@@ -212,10 +200,7 @@ MpiBarrierCmd(ClientData, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
     if (LookupComm(interp, objv[1], &comm) != TCL_OK) {
         return TCL_ERROR;
     }
-    if (!StartedAndNotFinished(interp, "mpi::barrier")) {
-        return TCL_ERROR;
-    }
-    if (!NotNullComm(interp, "mpi::barrier", comm)) {
+    if (!UsableComm(interp, "mpi::barrier", comm)) {
         return TCL_ERROR;
     }
     return MpiCheck(interp, "mpi::barrier", MPI_Barrier(comm));
@@ -258,10 +243,7 @@ MpiCommSplitTypeCmd(ClientData, Tcl_Interp *interp, int objc, Tcl_Obj *const obj
                          (char *)NULL);
         return TCL_ERROR;
     }
-    if (!StartedAndNotFinished(interp, "mpi::comm_split_type")) {
-        return TCL_ERROR;
-    }
-    if (!NotNullComm(interp, "mpi::comm_split_type", comm)) {
+    if (!UsableComm(interp, "mpi::comm_split_type", comm)) {
         return TCL_ERROR;
     }
 
@@ -301,10 +283,7 @@ MpiNodeLeadersCmd(ClientData, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[
     if (LookupComm(interp, objv[1], &comm) != TCL_OK) {
         return TCL_ERROR;
     }
-    if (!StartedAndNotFinished(interp, "mpi::node_leaders")) {
-        return TCL_ERROR;
-    }
-    if (!NotNullComm(interp, "mpi::node_leaders", comm)) {
+    if (!UsableComm(interp, "mpi::node_leaders", comm)) {
         return TCL_ERROR;
     }
 

@@ -43,6 +43,16 @@ int StartedAndNotFinished(Tcl_Interp *interp, const char *command);
 int NotNullComm(Tcl_Interp *interp, const char *command, MPI_Comm comm);
 
 /*
+ * UsableComm --
+ *
+ *	Results:
+ *	    1 when MPI is running and comm is not MPI_COMM_NULL, the checks
+ *	    every command on a communicator makes first. Otherwise 0, with the
+ *	    error of StartedAndNotFinished or NotNullComm.
+ */
+int UsableComm(Tcl_Interp *interp, const char *command, MPI_Comm comm);
+
+/*
  * RunCore --
  *
  *	Calls body, the core part of a command, and turns any exception into

@@ -51,6 +51,12 @@ NotNullComm(Tcl_Interp *interp, const char *command, MPI_Comm comm)
     return 0;
 }
 
+int
+UsableComm(Tcl_Interp *interp, const char *command, MPI_Comm comm)
+{
+    return StartedAndNotFinished(interp, command) && NotNullComm(interp, command, comm);
+}
+
 } // namespace hedflow::mpi
 
 using namespace hedflow::mpi;

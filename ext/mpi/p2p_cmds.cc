@@ -135,10 +135,7 @@ MpiSendCmd(ClientData, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
     if (GetSendArguments(interp, objv, &type, &dest, &tag, &comm, "mpi::send") != TCL_OK) {
         return TCL_ERROR;
     }
-    if (!StartedAndNotFinished(interp, "mpi::send")) {
-        return TCL_ERROR;
-    }
-    if (!NotNullComm(interp, "mpi::send", comm)) {
+    if (!UsableComm(interp, "mpi::send", comm)) {
         return TCL_ERROR;
     }
 
@@ -180,10 +177,7 @@ MpiIsendCmd(ClientData, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
     if (GetSendArguments(interp, objv, &type, &dest, &tag, &comm, "mpi::isend") != TCL_OK) {
         return TCL_ERROR;
     }
-    if (!StartedAndNotFinished(interp, "mpi::isend")) {
-        return TCL_ERROR;
-    }
-    if (!NotNullComm(interp, "mpi::isend", comm)) {
+    if (!UsableComm(interp, "mpi::isend", comm)) {
         return TCL_ERROR;
     }
 
@@ -237,10 +231,7 @@ MpiRecvCmd(ClientData, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
         GetEnvelope(interp, objv, 2, &source, &tag, &comm) != TCL_OK) {
         return TCL_ERROR;
     }
-    if (!StartedAndNotFinished(interp, "mpi::recv")) {
-        return TCL_ERROR;
-    }
-    if (!NotNullComm(interp, "mpi::recv", comm)) {
+    if (!UsableComm(interp, "mpi::recv", comm)) {
         return TCL_ERROR;
     }
 
@@ -288,10 +279,7 @@ MpiIrecvCmd(ClientData, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
         GetEnvelope(interp, objv, 2, &source, &tag, &comm) != TCL_OK) {
         return TCL_ERROR;
     }
-    if (!StartedAndNotFinished(interp, "mpi::irecv")) {
-        return TCL_ERROR;
-    }
-    if (!NotNullComm(interp, "mpi::irecv", comm)) {
+    if (!UsableComm(interp, "mpi::irecv", comm)) {
         return TCL_ERROR;
     }
 
@@ -333,10 +321,7 @@ MpiProbeCmd(ClientData, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
     if (GetEnvelope(interp, objv, 1, &source, &tag, &comm) != TCL_OK) {
         return TCL_ERROR;
     }
-    if (!StartedAndNotFinished(interp, "mpi::probe")) {
-        return TCL_ERROR;
-    }
-    if (!NotNullComm(interp, "mpi::probe", comm)) {
+    if (!UsableComm(interp, "mpi::probe", comm)) {
         return TCL_ERROR;
     }
 
@@ -378,10 +363,7 @@ MpiIprobeCmd(ClientData, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
     if (GetEnvelope(interp, objv, 1, &source, &tag, &comm) != TCL_OK) {
         return TCL_ERROR;
     }
-    if (!StartedAndNotFinished(interp, "mpi::iprobe")) {
-        return TCL_ERROR;
-    }
-    if (!NotNullComm(interp, "mpi::iprobe", comm)) {
+    if (!UsableComm(interp, "mpi::iprobe", comm)) {
         return TCL_ERROR;
     }
 
