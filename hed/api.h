@@ -72,7 +72,7 @@ RealList bootstrap_file(const std::string &path, long long seed, long long first
                         const StringList &options = StringList());
 /// Writes tables given as CSV texts (a header line, then rows) to one HDF5
 /// file, CSV copies in \a csv_folder and the plots they allow in
-/// \a plot_folder; a column is numeric when every non-empty field is a number.
+/// \a plot_folder. A column is numeric when every non-empty field is a number.
 Value write_tables(const StringList &names, const StringList &csv_texts, const std::string &hdf5_path,
                    const std::string &csv_folder, const std::string &plot_folder, bool plots);
 
