@@ -241,7 +241,30 @@ parse_number(std::string_view text, double &out)
     return "";
 }
 
-enum class Role { Ignore, True, Pred, Drug, Cell };
+/// \returns half a unit in the last digit of the decimal number \a text
+/// (0.00005 for "0.8123", 0.5 for "12", 5e-8 for "1.5e-6"): how far the
+/// value written may be from the value before rounding for print.
+double
+half_unit_in_last_digit(std::string_view text)
+{
+    int fraction = 0, exponent = 0;
+    size_t i = 0;
+    while (i < text.size() && text[i] != '.' && text[i] != 'e' && text[i] != 'E') {
+        i++;
+    }
+    if (i < text.size() && text[i] == '.') {
+        for (i++; i < text.size() && text[i] >= '0' && text[i] <= '9'; i++) {
+            fraction++;
+        }
+    }
+    if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
+        std::from_chars(text.data() + i + 1 + (i + 1 < text.size() && text[i + 1] == '+'),
+                        text.data() + text.size(), exponent);
+    }
+    return 0.5 * std::pow(10.0, double(exponent - fraction));
+}
+
+enum class Role { Ignore, True, Pred, Drug, Cell, Error };
 
 /// The reader of the three CSV/TSV formats.
 class TextSource : public RecordSource {
@@ -260,6 +283,7 @@ private:
     uint64_t line_number();
     bool split(std::string_view line, std::vector<std::string_view> &fields);
     bool parse_row(std::string_view line, Batch &batch);
+    bool check_error_column(double y, double p, double error, size_t true_index, size_t pred_index);
     bool bad_row(const std::string &column, std::string_view value, const std::string &reason);
     [[noreturn]] void input_error(const std::string &kind, const std::string &message);
 
@@ -281,6 +305,7 @@ private:
     std::vector<std::string> columns_;
     std::vector<Role> roles_;
     int32_t fixed_drug_ = -1;
+    int error_column_ = -1;        // Uno's AUCError, checked against the others
     bool has_rows_ = false;
     std::vector<std::string_view> fields_;
     std::string unquoted_;
@@ -468,6 +493,10 @@ TextSource::read_header()
         mark({"PredictedAUC"}, Role::Pred);
         has_drug = mark({"Drug1", "Drug"}, Role::Drug);
         mark({"Sample"}, Role::Cell);
+        error_column_ = find("AUCError");
+        if (error_column_ >= 0) {
+            roles_[size_t(error_column_)] = Role::Error;
+        }
     } else {
         // IMPROVE names the columns after the response: auc_true, auc_pred.
         int true_index = -1, pred_index = -1;
@@ -624,17 +653,26 @@ TextSource::parse_row(std::string_view line, Batch &batch)
                        + " fields, the header " + std::to_string(columns_.size()));
     }
 
-    double y = 0.0, p = 0.0;
+    double y = 0.0, p = 0.0, error = 0.0;
+    size_t true_index = 0, pred_index = 0;
     int32_t drug = fixed_drug_, cell = -1;
     for (size_t i = 0; i < fields_.size(); i++) {
         Role role = roles_[i];
-        if (role == Role::True || role == Role::Pred) {
+        if (role == Role::True || role == Role::Pred || role == Role::Error) {
             double value;
             const char *problem = parse_number(fields_[i], value);
             if (*problem != '\0') {
                 return bad_row(columns_[i], fields_[i], problem);
             }
-            (role == Role::True ? y : p) = value;
+            if (role == Role::True) {
+                y = value;
+                true_index = i;
+            } else if (role == Role::Pred) {
+                p = value;
+                pred_index = i;
+            } else {
+                error = value;
+            }
         } else if (!valid_utf8(fields_[i])) {
             return bad_row(columns_[i], fields_[i], "invalid UTF-8 (wrong encoding?)");
         } else if (role == Role::Drug) {
@@ -643,8 +681,40 @@ TextSource::parse_row(std::string_view line, Batch &batch)
             cell = cells_.intern(fields_[i]);
         }
     }
+    if (error_column_ >= 0 && !check_error_column(y, p, error, true_index, pred_index)) {
+        return false;
+    }
     batch.append(y, p, drug, cell);
     return true;
+}
+
+/// Checks Uno's AUCError against PredictedAUC - AUC. Uno (CANDLE
+/// Benchmarks, Pilot1/Uno/uno_baseline_keras2.py) computes the error as
+/// prediction minus truth and prints the three values with "%.4g", so they
+/// may differ by half a unit in the last printed digit of each, plus the
+/// rounding of the doubles. \returns false when the row was skipped.
+bool
+TextSource::check_error_column(double y, double p, double error, size_t true_index, size_t pred_index)
+{
+    size_t error_index = size_t(error_column_);
+    double expected = p - y;
+    double tolerance = half_unit_in_last_digit(fields_[true_index])
+        + half_unit_in_last_digit(fields_[pred_index]) + half_unit_in_last_digit(fields_[error_index])
+        + 1e-12 * (1.0 + std::fabs(y) + std::fabs(p));
+    if (std::fabs(error - expected) <= tolerance) {
+        return true;
+    }
+    char numbers[120];
+    if (std::fabs(error + expected) <= tolerance) {
+        std::snprintf(numbers, sizeof numbers, "%.6g", y - p);
+        return bad_row(columns_[error_index], fields_[error_index],
+                       "AUCError is AUC - PredictedAUC (" + std::string(numbers)
+                       + "), but Uno and hedflow define it as PredictedAUC - AUC; check that the "
+                         "AUC and PredictedAUC columns are not swapped");
+    }
+    std::snprintf(numbers, sizeof numbers, "%.6g (within %.2g)", expected, tolerance);
+    return bad_row(columns_[error_index], fields_[error_index],
+                   "AUCError differs from PredictedAUC - AUC = " + std::string(numbers));
 }
 
 bool

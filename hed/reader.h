@@ -8,7 +8,9 @@
 //   hedflow HDF5                       a /records group written by hedflow
 // Text files are read a chunk at a time, so memory does not grow with the
 // file. A malformed row is an error naming the file, line, column and value,
-// unless skip_bad is set: then it is counted and the first few are kept.
+// unless skip_bad is set: then it is counted and the first few are kept. A
+// Uno row is malformed too when its AUCError is not PredictedAUC - AUC to
+// the precision printed.
 #ifndef HEDFLOW_HED_READER_H
 #define HEDFLOW_HED_READER_H
 
