@@ -61,23 +61,23 @@ radix_sort(std::vector<uint64_t> &keys, std::vector<uint32_t> &order)
     }
 }
 
-} // namespace internal
-
-std::vector<double>
-average_ranks(const double *x, size_t n)
+/// Stores in \a twice the ranks of \a x times two, which are integers
+/// (a tie over ranks a+1 .. b has the mean (a + 1 + b) / 2).
+void
+twice_ranks(const double *x, size_t n, std::vector<uint32_t> &twice)
 {
-    std::vector<double> ranks(n);
+    twice.resize(n);
     if (n == 0) {
-        return ranks;
+        return;
     }
     std::vector<uint64_t> keys(n);
     std::vector<uint32_t> order(n);
     for (size_t i = 0; i < n; i++) {
-        keys[i] = internal::order_key(x[i]);
+        keys[i] = order_key(x[i]);
         order[i] = uint32_t(i);
     }
-    if (n >= 256 && n < (size_t(1) << 32)) {
-        internal::radix_sort(keys, order);
+    if (n >= 256) {
+        radix_sort(keys, order);
     } else {
         std::vector<std::pair<uint64_t, uint32_t>> pairs(n);
         for (size_t i = 0; i < n; i++) {
@@ -95,12 +95,102 @@ average_ranks(const double *x, size_t n)
         while (stop < n && keys[stop] == keys[start]) {
             stop++;
         }
-        // Ranks start+1 .. stop share their mean.
-        double rank = 0.5 * double(start + 1 + stop);
+        uint32_t rank = uint32_t(start + 1 + stop);
         for (size_t i = start; i < stop; i++) {
-            ranks[order[i]] = rank;
+            twice[order[i]] = rank;
         }
         start = stop;
+    }
+}
+
+/// The values of a column as short decimals m / 10^d with one scale d for
+/// the whole column. When every value is the double nearest to such a
+/// decimal, the order of the doubles is the order of the integers m, so
+/// the column ranks by counting, in time linear in n plus the span of m.
+struct DecimalColumn {
+    std::vector<uint32_t> keys;    ///< m - lowest m, per value
+    std::vector<uint32_t> twice;   ///< twice the average rank, per key
+    std::vector<uint32_t> counts;  ///< values per key
+
+    bool build(const double *x, size_t n);
+};
+
+/// \returns whether \a x is the double nearest to m / 10^d for the m
+/// stored in \a m; |m| < 2^31 keeps distinct decimals distinct doubles.
+inline bool
+decimal_key(double x, double scale, int64_t &m)
+{
+    double scaled = x * scale;
+    if (!(std::fabs(scaled) < 2147483647.0)) {
+        return false;
+    }
+    m = int64_t(scaled + (scaled < 0 ? -0.5 : 0.5));
+    return double(m) / scale == x;
+}
+
+bool
+DecimalColumn::build(const double *x, size_t n)
+{
+    static const double scales[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6};
+
+    // The scale is the smallest that fits the first values; a value later
+    // that does not fit sends the column to the general sort.
+    size_t probe = std::min<size_t>(n, 64);
+    double scale = 0.0;
+    for (double candidate : scales) {
+        bool fits = true;
+        int64_t m;
+        for (size_t i = 0; i < probe && fits; i++) {
+            fits = decimal_key(x[i], candidate, m);
+        }
+        if (fits) {
+            scale = candidate;
+            break;
+        }
+    }
+    if (scale == 0.0) {
+        return false;
+    }
+
+    std::vector<int64_t> values(n);
+    int64_t low = INT64_MAX, high = INT64_MIN;
+    for (size_t i = 0; i < n; i++) {
+        if (!decimal_key(x[i], scale, values[i])) {
+            return false;
+        }
+        low = std::min(low, values[i]);
+        high = std::max(high, values[i]);
+    }
+    uint64_t span = uint64_t(high - low) + 1;
+    if (span > 4 * uint64_t(n) + 4096) {
+        return false;
+    }
+
+    keys.resize(n);
+    counts.assign(size_t(span), 0);
+    for (size_t i = 0; i < n; i++) {
+        keys[i] = uint32_t(values[i] - low);
+        counts[keys[i]]++;
+    }
+    twice.resize(size_t(span));
+    uint32_t below = 0;
+    for (size_t k = 0; k < span; k++) {
+        twice[k] = 2 * below + counts[k] + 1;
+        below += counts[k];
+    }
+    return true;
+}
+
+} // namespace internal
+
+std::vector<double>
+average_ranks(const double *x, size_t n)
+{
+    std::vector<uint32_t> twice;
+    internal::twice_ranks(x, n, twice);
+    std::vector<double> ranks(n);
+    for (size_t i = 0; i < n; i++) {
+        ranks[i] = 0.5 * double(twice[i]);
     }
     return ranks;
 }
@@ -134,9 +224,71 @@ pearson(const double *x, const double *y, size_t n)
 double
 spearman(const double *x, const double *y, size_t n)
 {
-    std::vector<double> rank_x = average_ranks(x, n);
-    std::vector<double> rank_y = average_ranks(y, n);
-    return pearson(rank_x.data(), rank_y.data(), n);
+    if (n < 2 || n >= (size_t(1) << 31)) {
+        if (n < 2) {
+            return std::numeric_limits<double>::quiet_NaN();
+        }
+        std::vector<double> rank_x = average_ranks(x, n);
+        std::vector<double> rank_y = average_ranks(y, n);
+        return pearson(rank_x.data(), rank_y.data(), n);
+    }
+
+    // Pearson's correlation of twice the ranks, centred on their mean n + 1:
+    // the terms are integers and their sums are exact, so the result does
+    // not depend on the order of the records.
+    using Wide = __int128;
+    const int64_t centre = int64_t(n) + 1;
+    internal::DecimalColumn column_x, column_y;
+    std::vector<uint32_t> twice_x, twice_y;
+    const uint32_t *keys_x, *keys_y, *table_x, *table_y;
+    Wide sxx = 0, syy = 0, sxy = 0;
+    if (column_x.build(x, n)) {
+        keys_x = column_x.keys.data();
+        table_x = column_x.twice.data();
+        for (size_t k = 0; k < column_x.counts.size(); k++) {
+            int64_t d = int64_t(table_x[k]) - centre;
+            sxx += Wide(column_x.counts[k]) * Wide(d * d);
+        }
+    } else {
+        internal::twice_ranks(x, n, twice_x);
+        keys_x = twice_x.data();
+        table_x = nullptr;
+    }
+    if (column_y.build(y, n)) {
+        keys_y = column_y.keys.data();
+        table_y = column_y.twice.data();
+        for (size_t k = 0; k < column_y.counts.size(); k++) {
+            int64_t d = int64_t(table_y[k]) - centre;
+            syy += Wide(column_y.counts[k]) * Wide(d * d);
+        }
+    } else {
+        internal::twice_ranks(y, n, twice_y);
+        keys_y = twice_y.data();
+        table_y = nullptr;
+    }
+
+    // Sums in int64 blocks: each product is at most n^2 in magnitude, so a
+    // block of 2^60 / n^2 terms cannot overflow.
+    size_t block = std::max<size_t>(1, size_t((uint64_t(1) << 60) / (uint64_t(n) * uint64_t(n))));
+    for (size_t begin = 0; begin < n; begin += block) {
+        size_t end = std::min(n, begin + block);
+        int64_t part_xy = 0, part_xx = 0, part_yy = 0;
+        for (size_t i = begin; i < end; i++) {
+            int64_t dx = int64_t(table_x ? table_x[keys_x[i]] : keys_x[i]) - centre;
+            int64_t dy = int64_t(table_y ? table_y[keys_y[i]] : keys_y[i]) - centre;
+            part_xy += dx * dy;
+            part_xx += table_x ? 0 : dx * dx;
+            part_yy += table_y ? 0 : dy * dy;
+        }
+        sxy += part_xy;
+        sxx += part_xx;
+        syy += part_yy;
+    }
+    if (sxx <= 0 || syy <= 0) {
+        return std::numeric_limits<double>::quiet_NaN();
+    }
+    double r = double(sxy) / std::sqrt(double(sxx) * double(syy));
+    return std::max(-1.0, std::min(1.0, r));
 }
 
 void
