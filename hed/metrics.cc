@@ -38,26 +38,27 @@ compute_file_metrics(const std::string &path, const MetricsOptions &options)
     std::unique_ptr<RecordSource> source = open_records(path, options.read);
     metrics.format = source->format();
 
-    std::vector<double> all_y, all_p;
+    // The records stay in one batch while they fit in memory_rows, each
+    // chunk appended to it, so Spearman's correlation ranks them in place.
+    Batch records;
+    records.with_ids = false;
     StreamingSpearman streaming;
-    Batch batch;
     for (;;) {
-        batch.clear();
-        if (!source->next(batch, batch_rows)) {
+        size_t before = records.size();
+        if (!source->next(records, batch_rows)) {
             break;
         }
-        metrics.partial.add(batch.y.data(), batch.p.data(), batch.size());
+        const double *y = records.y.data() + before, *p = records.p.data() + before;
+        size_t added = records.size() - before;
+        metrics.partial.add(y, p, added);
         if (metrics.streamed) {
-            streaming.count(batch.y.data(), batch.p.data(), batch.size());
-            continue;
-        }
-        all_y.insert(all_y.end(), batch.y.begin(), batch.y.end());
-        all_p.insert(all_p.end(), batch.p.begin(), batch.p.end());
-        if (all_y.size() > options.memory_rows) {
+            streaming.count(y, p, added);
+            records.clear();
+        } else if (records.size() > options.memory_rows) {
             metrics.streamed = true;
-            streaming.count(all_y.data(), all_p.data(), all_y.size());
-            std::vector<double>().swap(all_y);
-            std::vector<double>().swap(all_p);
+            streaming.count(records.y.data(), records.p.data(), records.size());
+            records = Batch();
+            records.with_ids = false;
         }
     }
     metrics.skipped = source->skipped();
@@ -68,11 +69,13 @@ compute_file_metrics(const std::string &path, const MetricsOptions &options)
     }
 
     if (!metrics.streamed) {
-        metrics.scc = spearman(all_y.data(), all_p.data(), all_y.size());
+        metrics.scc = spearman(records.y.data(), records.p.data(), records.size());
         return metrics;
     }
     streaming.rank();
     source = open_records(path, options.read);
+    Batch batch;
+    batch.with_ids = false;
     for (;;) {
         batch.clear();
         if (!source->next(batch, batch_rows)) {

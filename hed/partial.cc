@@ -139,6 +139,48 @@ poly_weight(double base, double alpha)
     return std::pow(base, alpha);
 }
 
+/// Accumulators are kept in this many copies, record i going to copy
+/// i % lanes: consecutive records that fall in the same AUC range or
+/// histogram bin then update different memory, so the additions do not
+/// wait for one another.
+const size_t lanes = 4;
+
+/// The sums of one AUC range table over a batch of records.
+struct RangeSums {
+    int k;
+    std::vector<double> edges;   ///< range_edge(i, k) for i = 0 .. k
+    /// n, |error|, error^2 and error per cell, cell k counting the records
+    /// outside [0, 1], per lane: sums[((lane * (k + 1)) + cell) * 4 + stat].
+    std::vector<double> sums;
+
+    explicit RangeSums(int count) : k(count), edges(size_t(count) + 1)
+    {
+        for (int i = 0; i <= k; i++) {
+            edges[size_t(i)] = range_edge(i, k);
+        }
+        sums.assign(lanes * (size_t(k) + 1) * 4, 0.0);
+    }
+
+    /// \returns range_index(auc, k), or k outside [0, 1], with the edges
+    /// looked up instead of divided.
+    size_t cell(double auc) const
+    {
+        if (!(auc >= 0.0 && auc <= 1.0)) {
+            return size_t(k);
+        }
+        int i = int(auc * k);
+        if (i >= k) {
+            i = k - 1;
+        }
+        if (i + 1 < k && auc >= edges[size_t(i) + 1]) {
+            i++;
+        } else if (i > 0 && auc < edges[size_t(i)]) {
+            i--;
+        }
+        return size_t(i);
+    }
+};
+
 } // namespace internal
 
 void
@@ -152,45 +194,68 @@ Partial::add(const double *y, const double *p, size_t n)
     // central moments), which is then merged: more accurate than updating
     // the moments one record at a time, and faster.
     Partial batch(config_);
-    double sum_y = 0.0, sum_p = 0.0;
+    double sum_y = 0.0, sum_p = 0.0, sum_e = 0.0;
     double min_y = y[0], max_y = y[0];
     for (size_t i = 0; i < n; i++) {
         sum_y += y[i];
         sum_p += p[i];
+        sum_e += p[i] - y[i];
         min_y = std::min(min_y, y[i]);
         max_y = std::max(max_y, y[i]);
     }
     double count = double(n);
     double mean_y = sum_y / count, mean_p = sum_p / count;
-    double mean_e = mean_p - mean_y;
+    double mean_e = sum_e / count;
 
-    // The mean error is refined by one correction pass, because it is the
-    // difference of two close means.
-    double correction = 0.0;
-    for (size_t i = 0; i < n; i++) {
-        correction += (p[i] - y[i]) - mean_e;
-    }
-    mean_e += correction / count;
-
-    double m2_y = 0, m2_p = 0, c_yp = 0, m2_e = 0, m3_e = 0, m4_e = 0, abs_sum = 0, sq_sum = 0;
-    double threshold = config_.threshold;
-    double hist_low = config_.histogram_low;
-    double hist_scale = config_.histogram_bins / (config_.histogram_high - config_.histogram_low);
     size_t alpha_count = config_.alphas.size();
     std::vector<double> poly(alpha_count, 0.0);
+    // Integer exponents 0 to 4 select a power computed once per record.
+    std::vector<size_t> power_index(alpha_count);
+    bool small_powers = true;
+    for (size_t a = 0; a < alpha_count; a++) {
+        double alpha = config_.alphas[a];
+        small_powers = small_powers && alpha >= 0 && alpha <= 4 && alpha == std::floor(alpha);
+        power_index[a] = small_powers ? size_t(alpha) : 0;
+    }
 
     // Range sums are plain within the batch and compensated across batches.
-    // Cell k of each table counts the records outside [0, 1].
     size_t range_count = config_.ranges.size();
-    std::vector<std::vector<double>> cell_n(range_count), cell_abs(range_count), cell_sq(range_count),
-        cell_e(range_count);
-    for (size_t r = 0; r < range_count; r++) {
-        size_t cells = size_t(config_.ranges[r]) + 1;
-        cell_n[r].assign(cells, 0.0);
-        cell_abs[r].assign(cells, 0.0);
-        cell_sq[r].assign(cells, 0.0);
-        cell_e[r].assign(cells, 0.0);
+    std::vector<internal::RangeSums> ranges;
+    for (int k : config_.ranges) {
+        ranges.emplace_back(k);
     }
+    // A table whose k divides the k of a larger table is derived from that
+    // table after the loop. Edge i/k of the smaller table and edge
+    // (i m)/(k m) of the larger are the same double, so each cell of the
+    // smaller table is a union of cells of the larger.
+    std::vector<size_t> source(range_count);
+    std::vector<size_t> counted;
+    for (size_t r = 0; r < range_count; r++) {
+        source[r] = r;
+        for (size_t other = 0; other < range_count; other++) {
+            int k = config_.ranges[other];
+            if (k > config_.ranges[source[r]] && k % config_.ranges[r] == 0) {
+                source[r] = other;
+            }
+        }
+        if (source[r] == r) {
+            counted.push_back(r);
+        }
+    }
+    const size_t lanes = internal::lanes;
+    size_t bins = size_t(config_.histogram_bins);
+    size_t histogram_lanes = bins <= 4096 ? lanes : 1;
+    std::vector<uint64_t> histogram(histogram_lanes * bins, 0);
+    uint64_t underflow = 0, overflow = 0;
+    double threshold = config_.threshold;
+    double hist_low = config_.histogram_low;
+    double hist_high = config_.histogram_high;
+    double hist_scale = config_.histogram_bins / (config_.histogram_high - config_.histogram_low);
+
+    // Deviations are taken from a first estimate of the mean error. Their
+    // sum (n times delta) then corrects the mean and the central moments,
+    // as accurate as a separate correction pass over the records.
+    double m2_y = 0, m2_p = 0, c_yp = 0, s1_e = 0, s2_e = 0, s3_e = 0, s4_e = 0, abs_sum = 0, sq_sum = 0;
     uint64_t tp = 0, fp = 0, fn = 0, tn = 0;
     for (size_t i = 0; i < n; i++) {
         double dy = y[i] - mean_y, dp = p[i] - mean_p;
@@ -200,25 +265,34 @@ Partial::add(const double *y, const double *p, size_t n)
         m2_y += dy * dy;
         m2_p += dp * dp;
         c_yp += dy * dp;
-        m2_e += de2;
-        m3_e += de2 * de;
-        m4_e += de2 * de2;
+        s1_e += de;
+        s2_e += de2;
+        s3_e += de2 * de;
+        s4_e += de2 * de2;
         double ae = std::fabs(e);
         double se = e * e;
         abs_sum += ae;
         sq_sum += se;
         double base = 1.0 - y[i];
-        for (size_t a = 0; a < alpha_count; a++) {
-            poly[a] += ae * internal::poly_weight(base, config_.alphas[a]);
+        if (small_powers) {
+            double squared = base * base;
+            double powers[5] = {1.0, base, squared, squared * base, squared * squared};
+            for (size_t a = 0; a < alpha_count; a++) {
+                poly[a] += ae * powers[power_index[a]];
+            }
+        } else {
+            for (size_t a = 0; a < alpha_count; a++) {
+                poly[a] += ae * internal::poly_weight(base, config_.alphas[a]);
+            }
         }
-        for (size_t r = 0; r < range_count; r++) {
-            int k = config_.ranges[r];
-            int index = range_index(y[i], k);
-            size_t cell = index < 0 ? size_t(k) : size_t(index);
-            cell_n[r][cell] += 1.0;
-            cell_abs[r][cell] += ae;
-            cell_sq[r][cell] += se;
-            cell_e[r][cell] += e;
+        size_t lane = i % lanes;
+        for (size_t r : counted) {
+            internal::RangeSums &table = ranges[r];
+            double *cell = table.sums.data() + (lane * (size_t(table.k) + 1) + table.cell(y[i])) * 4;
+            cell[0] += 1.0;
+            cell[1] += ae;
+            cell[2] += se;
+            cell[3] += e;
         }
         bool sensitive = y[i] < threshold, predicted = p[i] < threshold;
         tp += sensitive && predicted;
@@ -227,30 +301,57 @@ Partial::add(const double *y, const double *p, size_t n)
         tn += !sensitive && !predicted;
         double position = (e - hist_low) * hist_scale;
         if (position < 0) {
-            batch.underflow_++;
+            underflow++;
         } else if (position >= config_.histogram_bins) {
             // The last bin is closed at the upper edge.
-            if (e == config_.histogram_high) {
-                batch.histogram_[size_t(config_.histogram_bins - 1)]++;
+            if (e == hist_high) {
+                histogram[(i % histogram_lanes) * bins + bins - 1]++;
             } else {
-                batch.overflow_++;
+                overflow++;
             }
         } else {
-            batch.histogram_[size_t(position)]++;
+            histogram[(i % histogram_lanes) * bins + size_t(position)]++;
         }
     }
+    double delta = s1_e / count;
+    double m2_e = std::max(0.0, s2_e - count * delta * delta);
+    double m3_e = s3_e - 3.0 * delta * s2_e + 2.0 * count * delta * delta * delta;
+    double m4_e = s4_e - 4.0 * delta * s3_e + 6.0 * delta * delta * s2_e - 3.0 * count * delta * delta * delta * delta;
+    mean_e += delta;
+
     batch.true_positive_ = tp;
     batch.false_positive_ = fp;
     batch.false_negative_ = fn;
     batch.true_negative_ = tn;
+    batch.underflow_ = underflow;
+    batch.overflow_ = overflow;
+    for (size_t b = 0; b < bins; b++) {
+        for (size_t lane = 0; lane < histogram_lanes; lane++) {
+            batch.histogram_[b] += histogram[lane * bins + b];
+        }
+    }
     for (size_t r = 0; r < range_count; r++) {
+        const internal::RangeSums &table = ranges[source[r]];
         size_t k = size_t(config_.ranges[r]);
+        size_t source_k = size_t(table.k);
+        size_t factor = source_k / k;
         for (size_t cell = 0; cell <= k; cell++) {
+            // Cell k (outside [0, 1]) is the source's cell source_k.
+            size_t first = cell == k ? source_k : cell * factor;
+            size_t last = cell == k ? source_k + 1 : first + factor;
+            double totals[4] = {0.0, 0.0, 0.0, 0.0};
+            for (size_t lane = 0; lane < lanes; lane++) {
+                for (size_t from = first; from < last; from++) {
+                    for (size_t stat = 0; stat < 4; stat++) {
+                        totals[stat] += table.sums[(lane * (source_k + 1) + from) * 4 + stat];
+                    }
+                }
+            }
             RangeCell &target = cell == k ? batch.outside_[r] : batch.ranges_[r][cell];
-            target.n = uint64_t(cell_n[r][cell]);
-            target.abs_error.add(cell_abs[r][cell]);
-            target.squared_error.add(cell_sq[r][cell]);
-            target.error.add(cell_e[r][cell]);
+            target.n = uint64_t(totals[0]);
+            target.abs_error.add(totals[1]);
+            target.squared_error.add(totals[2]);
+            target.error.add(totals[3]);
         }
     }
 

@@ -152,24 +152,26 @@ DecimalColumn::build(const double *x, size_t n)
         return false;
     }
 
-    std::vector<int64_t> values(n);
+    // The keys hold m modulo 2^32 until the lowest m is known.
+    keys.resize(n);
     int64_t low = INT64_MAX, high = INT64_MIN;
     for (size_t i = 0; i < n; i++) {
-        if (!decimal_key(x[i], scale, values[i])) {
+        int64_t m;
+        if (!decimal_key(x[i], scale, m)) {
             return false;
         }
-        low = std::min(low, values[i]);
-        high = std::max(high, values[i]);
+        keys[i] = uint32_t(m);
+        low = std::min(low, m);
+        high = std::max(high, m);
     }
     uint64_t span = uint64_t(high - low) + 1;
     if (span > 4 * uint64_t(n) + 4096) {
         return false;
     }
 
-    keys.resize(n);
     counts.assign(size_t(span), 0);
     for (size_t i = 0; i < n; i++) {
-        keys[i] = uint32_t(values[i] - low);
+        keys[i] -= uint32_t(low);
         counts[keys[i]]++;
     }
     twice.resize(size_t(span));

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "error.h"
@@ -82,15 +83,6 @@ Batch::clear()
     p.clear();
     drug.clear();
     cell.clear();
-}
-
-void
-Batch::append(double true_value, double predicted, int32_t drug_id, int32_t cell_id)
-{
-    y.push_back(true_value);
-    p.push_back(predicted);
-    drug.push_back(drug_id);
-    cell.push_back(cell_id);
 }
 
 int32_t
@@ -174,6 +166,38 @@ valid_utf8(std::string_view text)
     return true;
 }
 
+/// Reads a short decimal (digits with at most one point, 15 digits at
+/// most, no sign or exponent) from \a first, stopping at \a last or at the
+/// first other byte. The digits form an exact integer and 10^k (k <= 15) is
+/// exact, so one IEEE division gives the correctly rounded value, as strtod
+/// would. \returns the end of the number, or nullptr when the text there
+/// is not a short decimal (then \a out is unchanged).
+inline const char *
+scan_short_decimal(const char *first, const char *last, double &out)
+{
+    static const double powers[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7,
+                                    1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+    uint64_t digits = 0;
+    int count = 0, fraction = 0;
+    const char *c = first;
+    for (; c < last && unsigned(*c - '0') < 10; c++) {
+        digits = digits * 10 + uint64_t(*c - '0');
+        count++;
+    }
+    if (c < last && *c == '.') {
+        for (c++; c < last && unsigned(*c - '0') < 10; c++) {
+            digits = digits * 10 + uint64_t(*c - '0');
+            count++;
+            fraction++;
+        }
+    }
+    if (count == 0 || count > 15) {
+        return nullptr;
+    }
+    out = double(digits) / powers[fraction];
+    return c;
+}
+
 /// Parses a decimal number the way CSV readers do: optional sign, digits,
 /// fraction and exponent, surrounding spaces allowed.
 /// \returns an empty string on success, else why \a text is not a number.
@@ -198,31 +222,8 @@ parse_number(std::string_view text, double &out)
         first++;
     }
 
-    // Fast path: at most 15 digits and no exponent. The digits form an exact
-    // integer and 10^k (k <= 22) is exact, so one IEEE division gives the
-    // correctly rounded value, as strtod would.
-    uint64_t digits = 0;
-    int count = 0, fraction = 0;
-    bool point = false;
-    const char *c = first;
-    for (; c < last; c++) {
-        if (*c >= '0' && *c <= '9') {
-            digits = digits * 10 + uint64_t(*c - '0');
-            count++;
-            if (point) {
-                fraction++;
-            }
-        } else if (*c == '.' && !point) {
-            point = true;
-        } else {
-            break;
-        }
-    }
-    if (c == last && count > 0 && count <= 15) {
-        static const double powers[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7,
-                                        1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
-        double value = double(digits) / powers[fraction];
-        out = negative ? -value : value;
+    if (scan_short_decimal(first, last, out) == last) {
+        out = negative ? -out : out;
         return "";
     }
 
@@ -278,6 +279,7 @@ public:
 
 private:
     bool read_line(std::string_view &line);
+    size_t read_plain_rows(Batch &batch, size_t max_rows);
     void read_header();
     void seek_to_range();
     uint64_t line_number();
@@ -290,7 +292,8 @@ private:
     std::string path_;
     ReadOptions options_;
     int fd_ = -1;
-    std::vector<char> buffer_;
+    std::unique_ptr<char[]> buffer_;   // not zero-filled: only [begin_, end_) is read
+    size_t capacity_ = 0;
     size_t begin_ = 0;
     size_t end_ = 0;
     bool eof_ = false;
@@ -306,6 +309,7 @@ private:
     std::vector<Role> roles_;
     int32_t fixed_drug_ = -1;
     int error_column_ = -1;        // Uno's AUCError, checked against the others
+    bool plain_layout_ = false;    // two columns, auc_true and auc_pred, in this order
     bool has_rows_ = false;
     std::vector<std::string_view> fields_;
     std::string unquoted_;
@@ -320,7 +324,15 @@ TextSource::TextSource(const std::string &path, const ReadOptions &options)
         throw Error({"HED", "INPUT", "IO", path},
                     "cannot open \"" + path + "\": " + std::strerror(errno));
     }
-    buffer_.resize(std::max<size_t>(options_.chunk_bytes, 64));
+    // A file smaller than a chunk gets a buffer of its size (plus one byte
+    // for the end-of-file read), so small files cost little memory.
+    struct stat status;
+    size_t capacity = std::max<size_t>(options_.chunk_bytes, 64);
+    if (::fstat(fd_, &status) == 0 && S_ISREG(status.st_mode) && uint64_t(status.st_size) < capacity) {
+        capacity = std::max<size_t>(size_t(status.st_size) + 1, 64);
+    }
+    buffer_.reset(new char[capacity]);
+    capacity_ = capacity;
     read_header();
     seek_to_range();
 }
@@ -386,7 +398,7 @@ bool
 TextSource::read_line(std::string_view &line)
 {
     for (;;) {
-        const char *start = buffer_.data() + begin_;
+        const char *start = buffer_.get() + begin_;
         const void *newline = std::memchr(start, '\n', end_ - begin_);
         if (newline != nullptr) {
             size_t length = size_t(static_cast<const char *>(newline) - start);
@@ -408,15 +420,19 @@ TextSource::read_line(std::string_view &line)
         // Keep the partial line, doubling the buffer when one line fills it.
         size_t kept = end_ - begin_;
         buffer_offset_ += begin_;
-        std::memmove(buffer_.data(), start, kept);
+        if (kept == capacity_) {
+            std::unique_ptr<char[]> larger(new char[capacity_ * 2]);
+            std::memcpy(larger.get(), start, kept);
+            buffer_ = std::move(larger);
+            capacity_ *= 2;
+        } else {
+            std::memmove(buffer_.get(), start, kept);
+        }
         begin_ = 0;
         end_ = kept;
-        if (end_ == buffer_.size()) {
-            buffer_.resize(buffer_.size() * 2);
-        }
         ssize_t count;
         do {
-            count = ::read(fd_, buffer_.data() + end_, buffer_.size() - end_);
+            count = ::read(fd_, buffer_.get() + end_, capacity_ - end_);
         } while (count < 0 && errno == EINTR);
         if (count < 0) {
             input_error("IO", "cannot read \"" + path_ + "\": " + std::strerror(errno));
@@ -543,6 +559,53 @@ TextSource::read_header()
             fixed_drug_ = drugs_.intern(drug);
         }
     }
+    plain_layout_ = roles_.size() == 2 && roles_[0] == Role::True && roles_[1] == Role::Pred;
+}
+
+/// Parses the complete lines in the buffer while they are plain rows,
+/// "TRUE,PRED" with short decimals (see scan_short_decimal) and no spaces,
+/// quotes or exponents: the rows of IMPROVE files. The other lines are
+/// left to read_line and parse_row, so both paths give the same records.
+/// \returns the number of records appended to \a batch.
+size_t
+TextSource::read_plain_rows(Batch &batch, size_t max_rows)
+{
+    const char *data = buffer_.get();
+    const char *cursor = data + begin_;
+    const void *found = memrchr(cursor, '\n', end_ - begin_);
+    if (found == nullptr) {
+        return 0;
+    }
+    const char *last = static_cast<const char *>(found);
+    size_t added = 0;
+    while (added < max_rows && cursor < last) {
+        uint64_t offset = buffer_offset_ + uint64_t(cursor - data);
+        if (offset >= options_.range_end) {
+            break;
+        }
+        double first_value, second_value;
+        const char *c = scan_short_decimal(cursor, last, first_value);
+        if (c == nullptr || *c != delimiter_) {
+            break;
+        }
+        c = scan_short_decimal(c + 1, last, second_value);
+        if (c == nullptr) {
+            break;
+        }
+        if (*c == '\r') {
+            c++;
+        }
+        if (*c != '\n') {
+            break;
+        }
+        batch.append(first_value, second_value, fixed_drug_, -1);
+        line_start_ = offset;
+        line_number_++;
+        cursor = c + 1;
+        added++;
+    }
+    begin_ = size_t(cursor - data);
+    return added;
 }
 
 /// Splits \a line at the delimiter into \a fields, removing CSV quotes.
@@ -722,7 +785,18 @@ TextSource::next(Batch &batch, size_t max_rows)
 {
     size_t added = 0;
     std::string_view line;
-    while (added < max_rows && !range_done_ && read_line(line)) {
+    while (added < max_rows && !range_done_) {
+        if (plain_layout_) {
+            size_t plain = read_plain_rows(batch, max_rows - added);
+            if (plain > 0) {
+                added += plain;
+                has_rows_ = true;
+                continue;
+            }
+        }
+        if (!read_line(line)) {
+            break;
+        }
         if (line_start_ >= options_.range_end) {
             range_done_ = true;
             break;

@@ -70,10 +70,21 @@ struct Batch {
     std::vector<double> p;
     std::vector<int32_t> drug;
     std::vector<int32_t> cell;
+    /// Whether drug and cell are filled; callers that need only the two
+    /// AUC columns clear it to save the memory.
+    bool with_ids = true;
 
     size_t size() const { return y.size(); }
     void clear();
-    void append(double true_value, double predicted, int32_t drug_id, int32_t cell_id);
+    void append(double true_value, double predicted, int32_t drug_id, int32_t cell_id)
+    {
+        y.push_back(true_value);
+        p.push_back(predicted);
+        if (with_ids) {
+            drug.push_back(drug_id);
+            cell.push_back(cell_id);
+        }
+    }
 };
 
 /// Interned names: each distinct name gets the next integer id.
