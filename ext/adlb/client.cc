@@ -11,6 +11,15 @@
 
 namespace hedflow::adlb {
 
+namespace {
+
+/* A task shorter than this leaves its worker free to prefetch: a get
+ * round trip is then a large part of the task's cost, and holding a few
+ * such tasks back from other workers delays them little. */
+constexpr uint64_t SHORT_TASK_NANOSECONDS = 1000 * 1000;
+
+} // namespace
+
 Client::Client(const Layout &layout, MPI_Comm comm, uint32_t prefetch)
     : layout_(layout), comm_(comm), prefetch_(prefetch),
       nextCreateServer_(layout.serverIndexOf(layout.rank()))
@@ -123,6 +132,14 @@ Client::returnPrefetched()
              "MPI_Send");
 }
 
+size_t
+Client::prefetchedCount(int typeFilter) const
+{
+    return std::count_if(prefetched_.begin(), prefetched_.end(), [&](const Task &t) {
+        return typeFilter < 0 || t.header.type == typeFilter;
+    });
+}
+
 bool
 Client::get(int typeFilter, bool block, Task &task)
 {
@@ -136,6 +153,7 @@ Client::get(int typeFilter, bool block, Task &task)
         if (found != prefetched_.end()) {
             task = std::move(*found);
             prefetched_.erase(found);
+            lastHandedOut_ = NowNanoseconds();
             return true;
         }
         returnPrefetched();
@@ -146,6 +164,7 @@ Client::get(int typeFilter, bool block, Task &task)
     request.typeFilter = typeFilter;
     request.maxTasks = 1 + prefetch_;
     request.block = block ? 1 : 0;
+    request.shortTasks = lastHandedOut_ != 0 && NowNanoseconds() - lastHandedOut_ < SHORT_TASK_NANOSECONDS;
     const int server = layout_.serverOf(layout_.rank());
     CheckMpi(MPI_Send(&request, sizeof request, MPI_BYTE, server, TAG_GET, comm_), "MPI_Send");
     ReceiveFrom(server, TAG_TASKS_REPLY, comm_, reply_);
@@ -165,6 +184,7 @@ Client::get(int typeFilter, bool block, Task &task)
     if (count == 0) {
         return false;
     }
+    lastHandedOut_ = NowNanoseconds();
 
     for (uint32_t i = 0; i < count; i++) {
         Task received;

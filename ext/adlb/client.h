@@ -5,6 +5,8 @@
  *	waiting for a reply (task ids are made here), gets and data operations
  *	are one request and one reply. A get may bring extra tasks that the
  *	server allows (prefetch); they are kept here and handed out first.
+ *	Tasks that another worker could run are prefetched only while this
+ *	worker's tasks are short, so long tasks stay balanced.
  */
 #ifndef HEDFLOW_ADLB_CLIENT_H
 #define HEDFLOW_ADLB_CLIENT_H
@@ -66,6 +68,10 @@ public:
 
     bool ended() const { return ended_; }
 
+    /* Tasks of typeFilter (-1: any type) that an earlier get brought and
+     * the next get hands out without asking a server. */
+    size_t prefetchedCount(int typeFilter) const;
+
     /* Data store; each throws Error with the server's code on failure. */
     uint64_t create(DatumType type, int64_t readRefs, int64_t writeRefs);
     void store(uint64_t id, const char *bytes, size_t length, bool binary);
@@ -99,6 +105,9 @@ private:
     uint32_t prefetch_;
     uint64_t taskSequence_ = 0;
     uint64_t putsSent_ = 0;
+    // When the last get handed out a task; the time until the next get
+    // is what that task took.
+    uint64_t lastHandedOut_ = 0;
     int nextCreateServer_;
     bool ended_ = false;
     std::deque<Task> prefetched_;

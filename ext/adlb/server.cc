@@ -272,17 +272,20 @@ Server::sendTask(int worker, const TaskHeader &header, const char *payload)
 }
 
 size_t
-Server::sendFromQueue(int worker, const Selection &first, uint32_t maxTasks)
+Server::sendFromQueue(int worker, const Selection &first, uint32_t maxTasks, bool shortTasks)
 {
-    // Prefetch: with one server, a worker may take up to its share of the
-    // movable tasks of its type, and nothing extra while other workers
-    // wait. With several servers, only tasks that could run nowhere else,
-    // so that no prefetched task is missing from a steal.
+    // Prefetch: with one server, a worker whose tasks are short may take
+    // up to its share of the movable tasks of its type, and nothing extra
+    // while other workers wait; any worker may take the tasks targeted to
+    // it alone (results on their way back to a submitter, for example).
+    // With several servers, only tasks that could run nowhere else, so
+    // that no prefetched task is missing from a steal.
     size_t limit = 1;
     const int32_t filter = workers_[worker].typeFilter;
-    if (maxTasks > 1 && layout_.servers() == 1 && waitList_.empty()) {
-        const size_t share = queue_.movableCount(filter) / std::max<size_t>(myWorkers_.size(), 1);
-        limit = std::max<size_t>(1, std::min<size_t>(maxTasks, share));
+    if (maxTasks > 1 && layout_.servers() == 1) {
+        const size_t share = waitList_.empty() && shortTasks
+            ? queue_.movableCount(filter) / std::max<size_t>(myWorkers_.size(), 1) : 0;
+        limit = std::max<size_t>(1, std::min<size_t>(maxTasks, share + queue_.hardCount(worker)));
     } else if (maxTasks > 1 && layout_.servers() > 1) {
         limit = maxTasks;
     }
@@ -330,11 +333,13 @@ Server::handleGet(int source, Reader &reader)
     workerPutsSum_ += request.putsSent - state.putsSent;
     state.putsSent = request.putsSent;
     state.typeFilter = request.typeFilter;
+    state.maxTasks = request.maxTasks;
+    state.shortTasks = request.shortTasks != 0;
 
     Selection selection;
     if (queue_.select(source, layout_.nodeOf(source), request.typeFilter, false, selection)
         && (parallel_.empty() || !reservedForParallel(request.typeFilter, selection.lane->first))) {
-        sendFromQueue(source, selection, request.maxTasks);
+        sendFromQueue(source, selection, state.maxTasks, state.shortTasks);
         return;
     }
     if (!request.block) {
@@ -362,7 +367,7 @@ Server::serveWaiting()
         if (queue_.select(worker, layout_.nodeOf(worker), filter, false, selection)
             && (parallel_.empty() || !reservedForParallel(filter, selection.lane->first))) {
             stopWaiting(worker);
-            sendFromQueue(worker, selection, 1);
+            sendFromQueue(worker, selection, workers_[worker].maxTasks, workers_[worker].shortTasks);
         }
     }
     tryParallel();

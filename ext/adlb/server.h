@@ -52,6 +52,9 @@ private:
         bool waiting = false;
         int32_t typeFilter = -1;
         uint64_t putsSent = 0;
+        // From its last get, for the tasks sent while it waits.
+        uint32_t maxTasks = 1;
+        bool shortTasks = false;
     };
 
     struct ParallelTask {
@@ -86,7 +89,7 @@ private:
     void serveWaiting();
     void tryParallel();
     void sendTask(int worker, const TaskHeader &header, const char *payload);
-    size_t sendFromQueue(int worker, const Selection &first, uint32_t maxTasks);
+    size_t sendFromQueue(int worker, const Selection &first, uint32_t maxTasks, bool shortTasks);
     void sendToServer(int serverRank, int tag, Writer &writer, bool activity);
     uint64_t unmatchedMask() const;
     void startStealRound();

@@ -227,6 +227,13 @@ TaskQueue::movableCount(int typeFilter) const
     return total;
 }
 
+size_t
+TaskQueue::hardCount(int rank) const
+{
+    const auto found = hard_.find(rank);
+    return found == hard_.end() ? 0 : found->second.count;
+}
+
 uint64_t
 TaskQueue::movableMask() const
 {

@@ -65,6 +65,10 @@ public:
     /* Tasks of typeFilter (-1: all types) that may move to another server. */
     size_t movableCount(int typeFilter) const;
 
+    /* Tasks hard-targeted to rank (any type): only that worker can run
+     * them, so handing them out early costs no balance. */
+    size_t hardCount(int rank) const;
+
     /* Bit t set when tasks of type t may move to another server. */
     uint64_t movableMask() const;
 

@@ -2,7 +2,7 @@
  * task_tcl.cc --
  *
  *	Tcl commands that put and get tasks: adlb::put, adlb::put_many,
- *	adlb::dput, adlb::get and adlb::iget.
+ *	adlb::dput, adlb::get, adlb::iget and adlb::prefetched.
  */
 #include <dlfcn.h>
 
@@ -469,6 +469,43 @@ IgetCmd(ClientData, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
     return GetOrIget(interp, objc, objv, false);
 }
 
+/*
+ *----------------------------------------------------------------------
+ * adlb::prefetched --
+ *
+ *	Usage: adlb::prefetched ?-type type?
+ *
+ *	Results:
+ *	    The number of tasks of type (any type when omitted) that an
+ *	    earlier get brought along and that the next get or iget hands out
+ *	    without a message to the server. A rank that holds messages for
+ *	    others sends them when this is 0, before it may block.
+ *----------------------------------------------------------------------
+ */
+int
+PrefetchedCmd(ClientData, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
+{
+    if (objc != 1 && objc != 3) {
+        Tcl_WrongNumArgs(interp, 1, objv, "?-type type?");
+        return TCL_ERROR;
+    }
+    Client *client = RequireWorker(interp, "adlb::prefetched");
+    if (client == nullptr) {
+        return TCL_ERROR;
+    }
+    int type = -1;
+    if (objc == 3) {
+        static const char *const options[] = {"-type", nullptr};
+        int option = 0;
+        if (Tcl_GetIndexFromObj(interp, objv[1], options, "option", 0, &option) != TCL_OK
+            || GetType(interp, "adlb::prefetched", *GetState().layout, objv[2], &type) != TCL_OK) {
+            return TCL_ERROR;
+        }
+    }
+    Tcl_SetObjResult(interp, Tcl_NewWideIntObj(static_cast<Tcl_WideInt>(client->prefetchedCount(type))));
+    return TCL_OK;
+}
+
 } // namespace
 
 void
@@ -479,4 +516,5 @@ hedflow::adlb::glue::RegisterTaskCommands(Tcl_Interp *interp)
     Tcl_CreateObjCommand(interp, "::adlb::dput", DputCmd, nullptr, nullptr);
     Tcl_CreateObjCommand(interp, "::adlb::get", GetCmd, nullptr, nullptr);
     Tcl_CreateObjCommand(interp, "::adlb::iget", IgetCmd, nullptr, nullptr);
+    Tcl_CreateObjCommand(interp, "::adlb::prefetched", PrefetchedCmd, nullptr, nullptr);
 }

@@ -83,7 +83,9 @@ struct GetRequest {
     int32_t typeFilter = -1; // -1 for any type
     uint32_t maxTasks = 1;   // 1 plus the prefetch this worker accepts
     uint8_t block = 1;       // 0 for iget
-    uint8_t padding[7] = {};
+    uint8_t shortTasks = 0;  // 1: its last task was short, so it may
+                             // prefetch tasks that others could run
+    uint8_t padding[6] = {};
 };
 
 /* Per-server counters reported by adlb::stats. */
