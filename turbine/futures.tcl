@@ -1,7 +1,8 @@
 # futures.tcl --
 #
-#	The workflow API on the leader (and inside tasks): submit, app, rule,
-#	map, wait and waitall.
+#	The workflow API on the leader (and inside tasks): the option forms of
+#	submit, app, rule and map. The common paths (submit of a script alone,
+#	queuing, wait, waitall, forget) are native: see engine.h.
 #
 #	A future is a negative integer, local to the rank that submitted the
 #	task: the task's outcome, {ok VALUE} or {error INFO} (see tasks.tcl),
@@ -13,11 +14,6 @@
 #	those too.
 
 namespace eval turbine {
-    # The last future number handed out on this rank, counting down.
-    variable lastFuture 0
-    # Outcomes of this rank's futures that have arrived: future -> {ok V}
-    # or {error INFO}.
-    variable outcomes [dict create]
     # Futures passed to a rule: future -> data store id to fill.
     variable materialized [dict create]
     variable submitUsage "turbine::submit ?-priority P? ?-type T? ?-target RANK? ?-soft? ?-node? ?-retries N? ?-timeout SECONDS? ?-key KEY? script"
@@ -72,56 +68,30 @@ proc turbine::ParseTaskOptions {usage arguments extra} {
     return [list $options $arguments]
 }
 
-# turbine::Queue --
+# turbine::QueueKeyed --
 #
-#	Creates the future of a task and queues the task, or, when the journal
-#	has a result for its key, stores that result without running it.
-#	Returns the future.
-proc turbine::Queue {options script} {
-    variable lastFuture
-    variable rank
-    set future [incr lastFuture -1]
-    set key [dict get $options -key]
-    if {$key ne "" && [journalLookup $key recorded]} {
+#	Called by the native Queue for a task with a journal key: when the
+#	journal has a result for the key, stores it as the outcome of a new
+#	future without running the task; otherwise queues the task. Returns
+#	the future.
+proc turbine::QueueKeyed {options script} {
+    if {[journalLookup [dict get $options -key] recorded]} {
+        set future [NewFuture]
+        SetOutcome $future $recorded
         # Counted as skipped, not as done: the progress line shows both.
-        variable outcomes
-        dict set outcomes $future $recorded
         progressTaskSkipped
         return $future
     }
-
-    set payload [dict create kind task future $future reply $rank script $script \
-        retries [dict get $options -retries] timeout [dict get $options -timeout] \
-        key $key inputs [dict get $options -inputs]]
-    set put [list -type [dict get $options -type] -priority [dict get $options -priority]]
-    if {[dict get $options -target] ne ""} {
-        lappend put -target [dict get $options -target] \
-            -strict [expr {[dict get $options -soft] ? "soft" : "hard"}]
-        if {[dict get $options -node]} {
-            lappend put -node
-        }
-    }
-    if {[llength [dict get $options -inputs]] > 0} {
-        adlb::dput -inputs [dict get $options -inputs] {*}$put $payload
-    } else {
-        adlb::put {*}$put $payload
-    }
-    progressTaskQueued
-    return $future
+    return [QueueDirect $options $script]
 }
 
-# turbine::Arrived --
+# turbine::Materialize --
 #
-#	Records the outcome of one of this rank's futures, and stores it in the
-#	future's datum when a rule waits on it.
-proc turbine::Arrived {future outcome} {
-    variable outcomes
+#	Called when the outcome of a future passed to a rule arrives: stores
+#	it in the future's datum.
+proc turbine::Materialize {future outcome} {
     variable materialized
-    dict set outcomes $future $outcome
-    progressFutureRead $future [lindex $outcome 0]
-    if {[dict exists $materialized $future]} {
-        adlb::store [dict get $materialized $future] $outcome
-    }
+    adlb::store [dict get $materialized $future] $outcome
 }
 
 # turbine::Datum --
@@ -129,7 +99,6 @@ proc turbine::Arrived {future outcome} {
 #	Returns the data store id that holds future: the future itself when it
 #	is one, else a datum created for it and filled when it arrives.
 proc turbine::Datum {future} {
-    variable outcomes
     variable materialized
     if {$future > 0} {
         return $future
@@ -137,33 +106,23 @@ proc turbine::Datum {future} {
     if {![dict exists $materialized $future]} {
         set datum [adlb::create -type string]
         dict set materialized $future $datum
-        if {[dict exists $outcomes $future]} {
-            adlb::store $datum [dict get $outcomes $future]
+        if {[HasOutcome $future]} {
+            adlb::store $datum [Outcome $future]
+        } else {
+            Watch $future
         }
     }
     return [dict get $materialized $future]
 }
 
-# turbine::submit --
+# turbine::SubmitWithOptions --
 #
-#	Usage: turbine::submit ?-priority P? ?-type T? ?-target RANK? ?-soft?
-#	                       ?-node? ?-retries N? ?-timeout SECONDS? ?-key KEY?
-#	                       SCRIPT
-#
-#	Queues SCRIPT, evaluated at global level on a worker. Returns its
-#	future. -key names the task in the journal, so a rerun with the same
-#	journal returns the recorded result instead of running it.
-proc turbine::submit {args} {
+#	turbine::submit with task options (see engine_tcl.cc for the
+#	command). -key names the task in the journal, so a rerun with the
+#	same journal returns the recorded result instead of running it.
+proc turbine::SubmitWithOptions {args} {
     variable submitUsage
-    variable defaultTaskOptions
-    # The common call, a script alone, skips the option parsing.
-    if {[llength $args] == 1 && [info exists defaultTaskOptions]} {
-        return [Queue $defaultTaskOptions [lindex $args 0]]
-    }
     lassign [ParseTaskOptions $submitUsage $args {}] options rest
-    if {![info exists defaultTaskOptions]} {
-        set defaultTaskOptions [lindex [ParseTaskOptions $submitUsage {} {}] 0]
-    }
     if {[llength $rest] != 1} {
         return -code error -errorcode {TCL WRONGARGS} "wrong # args: should be \"$submitUsage\""
     }
@@ -237,111 +196,22 @@ proc turbine::CheckFuture {command future} {
     }
 }
 
-# turbine::wait --
+# turbine::SubscribeDatum, turbine::RetrieveDatum --
 #
-#	Usage: turbine::wait FUTURE
-#
-#	Returns the value of FUTURE once it is set, running tasks meanwhile
-#	when this rank may. A failed task raises its error with the error
-#	code {TURBINE TASK FAILED task-id}.
-proc turbine::wait {args} {
-    if {[llength $args] != 1} {
-        return -code error -errorcode {TCL WRONGARGS} {wrong # args: should be "turbine::wait future"}
+#	For turbine::wait and waitall on a data store id (a positive future):
+#	SubscribeDatum returns 1 when the datum is still open and a close
+#	notice will come, 0 when it is closed already; RetrieveDatum returns
+#	its outcome and counts it for the progress line.
+proc turbine::SubscribeDatum {datum} {
+    if {[adlb::closed $datum]} {
+        return 0
     }
-    return [lindex [WaitAll turbine::wait $args] 0]
+    return [adlb::subscribe $datum -type notice -payload [list kind notice future $datum]]
 }
-
-# turbine::waitall --
-#
-#	Usage: turbine::waitall FUTURES
-#
-#	Returns the values of FUTURES, in order. The first failed one raises
-#	its error, after every future is set.
-proc turbine::waitall {args} {
-    if {[llength $args] != 1} {
-        return -code error -errorcode {TCL WRONGARGS} {wrong # args: should be "turbine::waitall futures"}
-    }
-    return [WaitAll turbine::waitall [lindex $args 0]]
-}
-
-# turbine::WaitAll --
-#
-#	Waits until every future is closed: subscribes to those still open,
-#	then takes tasks from the queue (notices, and work when this rank runs
-#	tasks) until each has its notice. Returns the decoded values.
-proc turbine::WaitAll {command futures} {
-    variable outcomes
-    foreach future $futures {
-        CheckFuture $command $future
-    }
-    set pending {}
-    foreach future [lsort -unique $futures] {
-        if {$future < 0} {
-            if {![dict exists $outcomes $future]} {
-                lappend pending $future
-            }
-        } elseif {![adlb::closed $future]
-                && ![adlb::subscribe $future -type notice -payload [list kind notice future $future]]} {
-            lappend pending $future
-        }
-    }
-    WaitNotices $pending
-
-    set values {}
-    set firstError ""
-    foreach future $futures {
-        if {$future < 0} {
-            set stored [dict get $outcomes $future]
-        } else {
-            set stored [adlb::retrieve $future]
-            progressFutureRead $future [lindex $stored 0]
-        }
-        if {[lindex $stored 0] eq "error" && $firstError eq ""} {
-            set firstError [lindex $stored 1]
-        }
-        lappend values [lindex $stored 1]
-    }
-    if {$firstError ne ""} {
-        set task [dict get $firstError task]
-        return -code error -errorcode [list TURBINE TASK FAILED $task] \
-            "task $task failed after [dict get $firstError attempts] attempt(s) on rank [dict get $firstError rank]: [dict get $firstError message]"
-    }
-    return $values
-}
-
-# turbine::forget --
-#
-#	Drops the outcomes of futures that will not be waited on again, so a
-#	long run does not keep every result in memory.
-proc turbine::forget {futures} {
-    variable outcomes
-    foreach future $futures {
-        dict unset outcomes $future
-    }
-}
-
-# turbine::WaitNotices --
-#
-#	Takes tasks from the queue until every future in pending has its
-#	outcome (futures of this rank) or its close notice (data store ids).
-#	The leader takes only notices unless it runs tasks too.
-proc turbine::WaitNotices {pending} {
-    variable noticed
-    variable outcomes
-    variable role
-    variable leaderWorks
-    set filter [expr {$role eq "leader" && !$leaderWorks ? {-type notice} : {}}]
-    foreach future $pending {
-        while {![dict exists $noticed $future] && ![dict exists $outcomes $future]} {
-            set task [progressGet $filter]
-            if {$task eq ""} {
-                return -code error -errorcode [list TURBINE STATE ENDED $future] \
-                    "the run ended while future $future was still unset"
-            }
-            handleTask $task
-        }
-        dict unset noticed $future
-    }
+proc turbine::RetrieveDatum {datum} {
+    set stored [adlb::retrieve $datum]
+    progressFutureRead $datum [lindex $stored 0]
+    return $stored
 }
 
 # turbine::map --
@@ -363,21 +233,30 @@ proc turbine::map {args} {
     set window [dict get $options -window]
     set keyBase [dict get $options -key]
 
+    # The futures in flight are inFlight from index head on; the list is
+    # trimmed once head passes the window, so each element costs O(1).
+    set lambda [list [list $variable] $script ::]
     set results {}
     set inFlight {}
+    set head 0
     set index 0
     foreach element $list {
         if {$keyBase ne ""} {
             dict set options -key $keyBase/$index
         }
-        lappend inFlight [Queue $options [list apply [list [list $variable] $script ::] $element]]
+        lappend inFlight [QueueApply $options $lambda $element]
         incr index
-        if {[llength $inFlight] >= $window} {
-            lappend results [wait [lindex $inFlight 0]]
-            forget [lindex $inFlight 0]
-            set inFlight [lrange $inFlight 1 end]
+        if {[llength $inFlight] - $head >= $window} {
+            set oldest [lindex $inFlight $head]
+            lappend results [wait $oldest]
+            forget [list $oldest]
+            if {[incr head] >= $window} {
+                set inFlight [lrange $inFlight $head end]
+                set head 0
+            }
         }
     }
+    set inFlight [lrange $inFlight $head end]
     lappend results {*}[waitall $inFlight]
     forget $inFlight
     return $results

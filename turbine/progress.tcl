@@ -16,8 +16,10 @@
 #	redraw while it waits.
 
 namespace eval turbine {
+    # The counts of submitted, done, failed and skipped tasks are kept by
+    # the native path (turbine::ProgressCounts).
     variable progress [dict create enabled 0 tty 0 interval 10 started 0 \
-        submitted 0 done 0 failed 0 skipped 0 lastDraw 0 drawn 0]
+        lastDraw 0 drawn 0]
     # Futures already counted, so waiting twice on one counts it once.
     variable progressCounted [dict create]
 }
@@ -41,17 +43,13 @@ proc turbine::progressStart {} {
     dict set progress lastDraw [clock milliseconds]
 }
 
-# turbine::progressTaskQueued, progressTaskSkipped --
+# turbine::progressTaskSkipped --
 #
-#	Count a task the leader submitted, or answered from the journal.
-proc turbine::progressTaskQueued {} {
-    variable progress
-    dict incr progress submitted
-}
+#	Counts a task answered from the journal. Queued tasks are counted by
+#	the native path.
 proc turbine::progressTaskSkipped {} {
-    variable progress
-    dict incr progress submitted
-    dict incr progress skipped
+    ProgressAdd submitted 1
+    ProgressAdd skipped 1
 }
 
 # turbine::progressTaskStarted, progressTaskEnded --
@@ -63,21 +61,17 @@ proc turbine::progressTaskEnded {outcome} {}
 
 # turbine::progressFutureRead --
 #
-#	Counts a future whose outcome the leader has, once, as done or failed.
+#	Counts a data store future whose outcome the leader has read, once, as
+#	done or failed. The futures of this rank are counted by the native
+#	path when their outcomes arrive.
 proc turbine::progressFutureRead {future outcome} {
     variable progress
     variable progressCounted
-    if {![dict get $progress enabled]} {
+    if {![dict get $progress enabled] || [dict exists $progressCounted $future]} {
         return
     }
-    # A future of this rank arrives once; a data store id may be read twice.
-    if {$future > 0} {
-        if {[dict exists $progressCounted $future]} {
-            return
-        }
-        dict set progressCounted $future 1
-    }
-    dict incr progress [expr {$outcome eq "error" ? "failed" : "done"}]
+    dict set progressCounted $future 1
+    ProgressAdd [expr {$outcome eq "error" ? "failed" : "done"}] 1
 }
 
 # turbine::progressGet --
@@ -126,15 +120,16 @@ proc turbine::progressLine {} {
             incr queued [expr {[dict get $counters puts] - [dict get $counters gets]}]
         }
     }
-    set done [expr {[dict get $progress done] + [dict get $progress skipped]}]
-    set failed [dict get $progress failed]
-    set submitted [dict get $progress submitted]
+    set counts [ProgressCounts]
+    set done [expr {[dict get $counts done] + [dict get $counts skipped]}]
+    set failed [dict get $counts failed]
+    set submitted [dict get $counts submitted]
     set open [expr {max(0, $submitted - $done - $failed)}]
     set queued [expr {max(0, min($queued, $open))}]
     set running [expr {$open - $queued}]
 
     set seconds [expr {max(0.001, ([clock milliseconds] - [dict get $progress started]) / 1000.0)}]
-    set finished [expr {$done + $failed - [dict get $progress skipped]}]
+    set finished [expr {$done + $failed - [dict get $counts skipped]}]
     set rate [expr {$finished / $seconds}]
     set eta "?"
     if {$rate > 0} {
@@ -170,7 +165,7 @@ proc turbine::progressFinish {} {
     if {[dict get $progress tty]} {
         progressDraw
         puts stderr ""
-    } elseif {[dict get $progress submitted] > 0} {
+    } elseif {[dict get [ProgressCounts] submitted] > 0} {
         progressDraw
     }
 }

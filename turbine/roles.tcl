@@ -84,6 +84,8 @@ proc turbine::init {args} {
         }
     }
     progressConfigure [dict get $options -progress] [dict get $options -progress_interval]
+    variable progress
+    EngineConfigure $rank [expr {$role eq "leader" && !$leaderWorks}] [dict get $progress enabled]
     return $role
 }
 
@@ -174,19 +176,6 @@ proc turbine::size {} {
 proc turbine::role {} {
     variable role
     return $role
-}
-
-# turbine::Drain --
-#
-#	Runs tasks until the queue reports that the run has ended. The leader
-#	runs only notices unless it was started with -leader_works 1.
-proc turbine::Drain {} {
-    variable role
-    variable leaderWorks
-    set filter [expr {$role eq "leader" && !$leaderWorks ? {-type notice} : {}}]
-    while {[set task [adlb::get {*}$filter]] ne ""} {
-        handleTask $task
-    }
 }
 
 # turbine::CheckChoice, CheckBoolean, CheckPositive, CheckCount --

@@ -1,10 +1,11 @@
 # tasks.tcl --
 #
-#	What a rank does with a task it gets from the queue: run a workflow
-#	task (with its retries, time limit and journal record) and store its
-#	outcome in the task's future, or note a subscription notice. Also the
-#	failure records, which every rank keeps for the tasks it ran and the
-#	leader gathers at the end of the run.
+#	What a rank does with a task from the queue that the native path
+#	(engine.h) leaves to Tcl: a task with a journal key, a time limit or
+#	input futures, and every task after a failed first attempt (its
+#	retries and failure record). Also the failure records, which every
+#	rank keeps for the tasks it ran and the leader gathers at the end of
+#	the run.
 #
 #	A task's outcome is a two-element list, {ok VALUE} or {error INFO},
 #	where INFO is a dict with message, errorinfo, errorcode, rank, task,
@@ -15,41 +16,30 @@ namespace eval turbine {
     # Failure records of the tasks this rank ran; the leader's list holds
     # every rank's after the run.
     variable failures {}
-    # Futures whose close notice has arrived on this rank.
-    variable noticed [dict create]
     # MPI tag of the messages that gather failure records after the run.
     variable failureTag 7401
-    # The input values of the rule whose script runs now (turbine::inputs).
-    variable currentInputs {}
 }
 
-# turbine::handleTask --
+# turbine::HandleTaskInTcl --
 #
-#	Runs one task dict returned by adlb::get.
-proc turbine::handleTask {task} {
+#	Runs one task dict returned by adlb::get that the native path passed
+#	on (see engine.h).
+proc turbine::HandleTaskInTcl {task} {
     set payload [dict get $task payload]
-    switch -- [dict get $payload kind] {
-        notice {
-            variable noticed
-            dict set noticed [dict get $payload future] 1
-        }
-        result {
-            Arrived [dict get $payload future] [dict get $payload outcome]
-        }
-        task {
-            RunTask [dict get $task id] $payload
-        }
-        default {
-            log -always error "task [dict get $task id]: unknown kind \"[dict get $payload kind]\"; dropped"
-        }
+    if {[dict get $payload kind] eq "task"} {
+        RunTask [dict get $task id] $payload
+        return
     }
+    log -always error "task [dict get $task id]: unknown kind \"[dict get $payload kind]\"; dropped"
 }
 
 # turbine::RunTask --
 #
 #	Evaluates a task's script up to 1 + retries times and stores the
 #	outcome in its future. A task whose inputs failed fails at once.
-proc turbine::RunTask {taskId payload} {
+#	firstAttempt, when given, is {code result options} of an attempt the
+#	native path made already.
+proc turbine::RunTask {taskId payload {firstAttempt {}}} {
     variable rank
     set future [dict get $payload future]
     set key [dict get $payload key]
@@ -78,11 +68,13 @@ proc turbine::RunTask {taskId payload} {
         for {set attempt 1} {$attempt <= $attempts} {incr attempt} {
             # A task that waits may run another task meanwhile, so the
             # outer task's inputs come back afterwards.
-            variable currentInputs
-            set outerInputs $currentInputs
-            set currentInputs $inputValues
-            set code [catch {Evaluate $payload} result options]
-            set currentInputs $outerInputs
+            set outerInputs [SwapInputs $inputValues]
+            if {$attempt == 1 && $firstAttempt ne ""} {
+                lassign $firstAttempt code result options
+            } else {
+                set code [catch {Evaluate $payload} result options]
+            }
+            SwapInputs $outerInputs
             if {$code == 0 || $code == 2} {
                 break
             }
@@ -102,7 +94,7 @@ proc turbine::RunTask {taskId payload} {
         if {$key ne ""} {
             journalRecord $key $value
         }
-        Reply $payload $value
+        Reply [dict get $payload future] [dict get $payload reply] $value
         progressTaskEnded ok
         return
     }
@@ -120,33 +112,8 @@ proc turbine::RunTask {taskId payload} {
     variable failures
     lappend failures $info
     log -always error "task $taskId (future $future[expr {$key ne "" ? ", key $key" : ""}]) failed after [dict get $info attempts] attempt(s): $result"
-    Reply $payload [list error $info]
+    Reply [dict get $payload future] [dict get $payload reply] [list error $info]
     progressTaskEnded failed
-}
-
-# turbine::inputs --
-#
-#	Usage: turbine::inputs
-#
-#	Returns, inside the script of a turbine::rule, the values of the
-#	rule's input futures in order; elsewhere, an empty list.
-proc turbine::inputs {} {
-    variable currentInputs
-    return $currentInputs
-}
-
-# turbine::Reply --
-#
-#	Sends a task's outcome to the rank that submitted it, as a result
-#	notice targeted there; the put does not wait for an answer.
-proc turbine::Reply {payload outcome} {
-    variable rank
-    set message [dict create kind result future [dict get $payload future] outcome $outcome]
-    if {[dict get $payload reply] == $rank} {
-        handleTask [dict create id 0 payload $message]
-    } else {
-        adlb::put -type notice -target [dict get $payload reply] $message
-    }
 }
 
 # turbine::Evaluate --

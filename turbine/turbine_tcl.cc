@@ -3,7 +3,8 @@
  *
  *	The native part of the turbine package: evaluation with a time limit,
  *	fsync of a channel, and the exit status of a run with failed tasks.
- *	Everything else in turbine is Tcl.
+ *	The task path (queuing, running and waiting) is in engine.cc; the
+ *	rest of turbine is Tcl.
  */
 #include <dlfcn.h>
 #include <tcl.h>
@@ -217,6 +218,8 @@ SetExitFloorCmd(ClientData, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
 
 } // namespace
 
+void RegisterEngineCommands(Tcl_Interp *interp);
+
 /*
  *----------------------------------------------------------------------
  * Turbine_Init --
@@ -228,8 +231,9 @@ SetExitFloorCmd(ClientData, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
  *	    TCL_OK, or TCL_ERROR when the Tcl stubs do not match.
  *
  *	Side effects:
- *	    Creates turbine::eval_timeout, turbine::fsync and
- *	    turbine::set_exit_floor.
+ *	    Creates turbine::eval_timeout, turbine::fsync,
+ *	    turbine::set_exit_floor and the commands of the task engine
+ *	    (engine_tcl.cc).
  *----------------------------------------------------------------------
  */
 extern "C" int
@@ -244,5 +248,6 @@ Turbine_Init(Tcl_Interp *interp)
     Tcl_CreateObjCommand(interp, "::turbine::eval_timeout", EvalTimeoutCmd, nullptr, nullptr);
     Tcl_CreateObjCommand(interp, "::turbine::fsync", FsyncCmd, nullptr, nullptr);
     Tcl_CreateObjCommand(interp, "::turbine::set_exit_floor", SetExitFloorCmd, nullptr, nullptr);
+    RegisterEngineCommands(interp);
     return TCL_OK;
 }

@@ -1,0 +1,154 @@
+/*
+ * engine.h --
+ *
+ *	The native task path of turbine: futures and their outcomes, queuing
+ *	tasks, running the tasks a rank takes from the queue, and waiting for
+ *	futures. The common task (a script without a journal key, time limit
+ *	or input futures) goes from put to outcome without a Tcl procedure
+ *	call; every other case is handed to the procs of tasks.tcl and
+ *	futures.tcl, which keep the rules for retries, time limits, the
+ *	journal and failure records.
+ *
+ *	Payloads: the common cases travel in a compact form that this file
+ *	reads without Tcl's list parser; every other payload is a Tcl list of
+ *	name-value pairs in a fixed order, read as a dict by tasks.tcl:
+ *	    T FUTURE REPLY RETRIES\nSCRIPT             a plain task
+ *	    A FUTURE REPLY RETRIES LENGTH\nLAMBDA ELEMENT
+ *	                                              a map element: apply
+ *	                                              LAMBDA (LENGTH bytes) to
+ *	                                              ELEMENT
+ *	    R FUTURE\nOUTCOME                          a task's outcome
+ *	    kind task future F reply R script S retries N timeout T key K inputs I
+ *	    kind notice future F                      a datum closed
+ *	An outcome is {ok VALUE} or {error INFO} (see tasks.tcl).
+ */
+#ifndef HEDFLOW_TURBINE_ENGINE_H
+#define HEDFLOW_TURBINE_ENGINE_H
+
+#include <tcl.h>
+
+#include <cstdint>
+#include <initializer_list>
+#include <map>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+namespace hedflow::turbine {
+
+/* Progress counts kept by the leader (see progress.tcl). */
+struct Counts {
+    Tcl_WideInt submitted = 0;
+    Tcl_WideInt done = 0;
+    Tcl_WideInt failed = 0;
+    Tcl_WideInt skipped = 0;
+};
+
+class Engine {
+public:
+    explicit Engine(Tcl_Interp *interp);
+    ~Engine();
+    Engine(const Engine &) = delete;
+    Engine &operator=(const Engine &) = delete;
+
+    /* rank: this rank. onlyNotices: take only notices from the queue (a
+     * leader that does not run tasks). progress: wait through
+     * turbine::progressGet, which redraws the progress line. */
+    void configure(int rank, bool onlyNotices, bool progress);
+
+    Tcl_WideInt newFuture() { return --lastFuture_; }
+
+    bool hasOutcome(Tcl_WideInt future) const { return outcomes_.count(future) != 0; }
+    /* The outcome of future, or nullptr when it has not arrived. */
+    Tcl_Obj *outcome(Tcl_WideInt future) const;
+    void setOutcome(Tcl_WideInt future, Tcl_Obj *outcome);
+    void forget(Tcl_WideInt future);
+
+    /* Hands future's outcome to turbine::Materialize when it arrives. */
+    void watch(Tcl_WideInt future) { watched_.insert(future); }
+
+    /*
+     * Queues script with the task options in the dict options (nullptr:
+     * the defaults) and sets *future. With consultJournal, a task with a
+     * journal key goes to turbine::QueueKeyed, which answers it from the
+     * journal when it can. Returns a Tcl code; an error leaves its
+     * message in interp.
+     */
+    int queue(Tcl_Obj *options, Tcl_Obj *script, bool consultJournal, Tcl_WideInt *future);
+
+    /* Queues a map element: apply lambda to element, with options as
+     * for queue (the journal is consulted). */
+    int queueApply(Tcl_Obj *options, Tcl_Obj *lambda, Tcl_Obj *element, Tcl_WideInt *future);
+
+    /* The input values of the rule whose script runs now: swap sets them
+     * and returns the former ones (a new reference for the caller). */
+    Tcl_Obj *inputs() const { return inputs_; }
+    Tcl_Obj *swapInputs(Tcl_Obj *values);
+
+    /* Runs one task dict returned by adlb::get. */
+    int handleTask(Tcl_Obj *task);
+
+    /* Sends a task's outcome to the rank that submitted it. */
+    int reply(Tcl_WideInt future, int replyRank, Tcl_Obj *outcome);
+
+    /*
+     * Takes tasks from the queue until every future in pending has its
+     * outcome or its close notice. Errors with {TURBINE STATE ENDED F}
+     * when the run ends first.
+     */
+    int waitNotices(const std::vector<Tcl_WideInt> &pending);
+
+    /* Runs tasks until the run ends. */
+    int drain();
+
+    /*
+     * turbine::waitall: checks the futures, waits for them, and leaves
+     * their values in the interp result, or the first failure's error.
+     */
+    int waitAll(const char *command, Tcl_Obj *futures);
+
+    Counts &counts() { return counts_; }
+
+private:
+    int evaluate(std::initializer_list<Tcl_Obj *> words);
+    /* Takes the next task into *task (an empty object once the run has
+     * ended). showProgress: wait through turbine::progressGet when the
+     * progress line is on; not at the end, where nothing is awaited. */
+    int nextTask(bool showProgress, Tcl_Obj **task);
+    int flushReplies();
+    struct TaskOptions;
+    int readOptions(Tcl_Obj *options, TaskOptions &parsed);
+    int put(const TaskOptions &parsed, Tcl_Obj *payload);
+    void arrive(Tcl_WideInt future, Tcl_Obj *outcome);
+    int arriveAndStore(Tcl_WideInt future, Tcl_Obj *outcome);
+    int runCompact(Tcl_Obj *taskId, const char *bytes, int length);
+    Tcl_Obj *cachedLambda(const char *bytes, int length);
+
+    Tcl_Interp *interp_;
+    int rank_ = -1;
+    bool onlyNotices_ = false;
+    bool progress_ = false;
+    Tcl_WideInt lastFuture_ = 0;
+    Counts counts_;
+
+    std::unordered_map<Tcl_WideInt, Tcl_Obj *> outcomes_;
+    std::unordered_set<Tcl_WideInt> noticed_;
+    std::unordered_set<Tcl_WideInt> watched_;
+    Tcl_Obj *inputs_;
+    // The lambda of the last map element run here, with its compiled
+    // body: the elements of one map share it.
+    Tcl_Obj *lambda_ = nullptr;
+
+    // Results for other ranks, sent together with adlb::put_many before
+    // this rank may block, once 64 wait, or once the oldest is 1 ms old.
+    std::map<int, std::vector<Tcl_Obj *>> replies_;
+    size_t buffered_ = 0;
+    uint64_t oldestNanoseconds_ = 0;
+
+    // Shared constant words, made once (see WORDS in engine.cc).
+    std::vector<Tcl_Obj *> words_;
+};
+
+} // namespace hedflow::turbine
+
+#endif
