@@ -413,5 +413,6 @@ Adlb_Init(Tcl_Interp *interp)
     }
     RegisterTaskCommands(interp);
     RegisterDataCommands(interp);
+    RegisterApi(interp);
     return Tcl_PkgProvide(interp, "adlb", PACKAGE_VERSION);
 }

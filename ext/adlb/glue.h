@@ -72,9 +72,11 @@ int Fail(Tcl_Interp *interp, const std::string &message, const std::vector<std::
  */
 void *PinLoadedModule(Tcl_Interp *interp, const char *prefix);
 
-/* Command registration of each glue file. */
+/* Command registration of each glue file, and the C table of
+ * adlb_api.h as the interpreter's associated data. */
 void RegisterTaskCommands(Tcl_Interp *interp);
 void RegisterDataCommands(Tcl_Interp *interp);
+void RegisterApi(Tcl_Interp *interp);
 
 /* adlb::size ID: a container's member count (data_tcl.cc). */
 int ContainerSize(Tcl_Interp *interp, Tcl_Obj *idObj);
