@@ -19,32 +19,31 @@ namespace {
 /* The shared words, in the order of Word. */
 const char *const WORDS[] = {
     "kind", "task", "future", "reply", "script", "retries", "timeout", "key", "inputs",
-    "result", "notice", "outcome", "ok", "error", "id", "payload", "work", "hard", "soft",
+    "ok", "id", "type", "payload", "priority", "putter", "work", "hard", "soft",
     "-type", "-priority", "-target", "-strict", "-node", "-inputs", "-soft", "-retries",
     "-timeout", "-key",
-    "::adlb::put", "::adlb::dput", "::adlb::put_many", "::adlb::get", "::adlb::prefetched",
-    "::turbine::progressGet", "::turbine::RunTask", "::turbine::HandleTaskInTcl",
-    "::turbine::Materialize", "::turbine::QueueKeyed", "::turbine::SubscribeDatum",
-    "::turbine::RetrieveDatum", "::apply", "0", "",
+    "::adlb::put", "::adlb::dput", "::turbine::progressGet", "::turbine::RunTask",
+    "::turbine::HandleTaskInTcl", "::turbine::Materialize", "::turbine::QueueKeyed",
+    "::turbine::SubscribeDatum", "::turbine::RetrieveDatum", "::apply", "0", "",
 };
 enum Word {
     KIND, TASK, FUTURE, REPLY, SCRIPT, RETRIES, TIMEOUT, KEY, INPUTS,
-    RESULT, NOTICE, OUTCOME, OK, ERROR, ID, PAYLOAD, WORK, HARD, SOFT,
+    OK, ID, TYPE, PAYLOAD, PRIORITY, PUTTER, WORK, HARD, SOFT,
     OPT_TYPE, OPT_PRIORITY, OPT_TARGET, OPT_STRICT, OPT_NODE, OPT_INPUTS, OPT_SOFT, OPT_RETRIES,
     OPT_TIMEOUT, OPT_KEY,
-    CMD_PUT, CMD_DPUT, CMD_PUT_MANY, CMD_GET, CMD_PREFETCHED,
-    CMD_PROGRESS_GET, CMD_RUN_TASK, CMD_HANDLE_IN_TCL,
-    CMD_MATERIALIZE, CMD_QUEUE_KEYED, CMD_SUBSCRIBE_DATUM,
-    CMD_RETRIEVE_DATUM, APPLY, ZERO, EMPTY,
+    CMD_PUT, CMD_DPUT, CMD_PROGRESS_GET, CMD_RUN_TASK,
+    CMD_HANDLE_IN_TCL, CMD_MATERIALIZE, CMD_QUEUE_KEYED,
+    CMD_SUBSCRIBE_DATUM, CMD_RETRIEVE_DATUM, APPLY, ZERO, EMPTY,
     WORD_COUNT
 };
 
 /* The words of a task payload in its dict form. */
 constexpr int TASK_LENGTH = 16;
 
-/* Results wait at most this long, or until this many wait. */
+/* Held messages go out once this many wait, or once the oldest is this
+ * old when the rank next takes a task. */
+constexpr size_t BATCH_LIMIT = 64;
 constexpr uint64_t REPLY_AGE_NANOSECONDS = 1000 * 1000;
-constexpr size_t REPLY_BATCH = 64;
 
 uint64_t
 NowNanoseconds()
@@ -71,11 +70,11 @@ Same(Tcl_Obj *value, const char *text)
 /*
  * CompactHeader --
  *
- *	Returns a new object holding the first line of a compact payload
- *	(see engine.h): kind and future, then for a task the reply rank and
- *	retries, then for a map element the lambda's length.
+ *	Returns the first line of a compact payload (see engine.h): kind and
+ *	future, then for a task the reply rank and retries, then for a map
+ *	element the lambda's length.
  */
-Tcl_Obj *
+std::string
 CompactHeader(char kind, Tcl_WideInt future, int replyRank, const char *retries, int lambdaLength)
 {
     char line[128];
@@ -89,7 +88,15 @@ CompactHeader(char kind, Tcl_WideInt future, int replyRank, const char *retries,
         length = std::snprintf(line, sizeof line, "A %lld %d %.40s %d\n", static_cast<long long>(future),
                                replyRank, retries, lambdaLength);
     }
-    return Tcl_NewStringObj(line, length);
+    return std::string(line, length);
+}
+
+void
+AppendObj(std::string &text, Tcl_Obj *value)
+{
+    int length = 0;
+    const char *bytes = Tcl_GetStringFromObj(value, &length);
+    text.append(bytes, length);
 }
 
 } // namespace
@@ -111,11 +118,6 @@ Engine::~Engine()
     for (auto &entry : outcomes_) {
         Tcl_DecrRefCount(entry.second);
     }
-    for (auto &entry : replies_) {
-        for (Tcl_Obj *payload : entry.second) {
-            Tcl_DecrRefCount(payload);
-        }
-    }
     Tcl_DecrRefCount(inputs_);
     if (lambda_ != nullptr) {
         Tcl_DecrRefCount(lambda_);
@@ -125,21 +127,25 @@ Engine::~Engine()
     }
 }
 
-Tcl_Obj *
-Engine::swapInputs(Tcl_Obj *values)
-{
-    Tcl_Obj *former = inputs_;
-    inputs_ = values;
-    Tcl_IncrRefCount(inputs_);
-    return former;
-}
-
-void
+int
 Engine::configure(int rank, bool onlyNotices, bool progress)
 {
+    adlb_ = static_cast<const HedflowAdlbApi *>(Tcl_GetAssocData(interp_, HEDFLOW_ADLB_API, nullptr));
+    if (adlb_ != nullptr) {
+        workType_ = adlb_->typeIndex("work");
+        noticeType_ = adlb_->typeIndex("notice");
+    }
+    if (adlb_ == nullptr || workType_ < 0 || noticeType_ < 0) {
+        Tcl_SetObjResult(interp_, Tcl_NewStringObj(
+            "turbine: the adlb package is not initialized with the types work and notice; call turbine::init",
+            -1));
+        Tcl_SetErrorCode(interp_, "TURBINE", "STATE", "UNINITIALIZED", (char *)NULL);
+        return TCL_ERROR;
+    }
     rank_ = rank;
     onlyNotices_ = onlyNotices;
     progress_ = progress;
+    return TCL_OK;
 }
 
 Tcl_Obj *
@@ -169,6 +175,15 @@ Engine::forget(Tcl_WideInt future)
         outcomes_.erase(found);
     }
     watched_.erase(future);
+}
+
+Tcl_Obj *
+Engine::swapInputs(Tcl_Obj *values)
+{
+    Tcl_Obj *former = inputs_;
+    inputs_ = values;
+    Tcl_IncrRefCount(inputs_);
+    return former;
 }
 
 int
@@ -246,40 +261,104 @@ Engine::readOptions(Tcl_Obj *options, TaskOptions &parsed)
     return TCL_OK;
 }
 
+/*
+ * Engine::put --
+ *
+ *	Puts a task: an untargeted or hard-targeted one through adlb's C
+ *	table (held while a batch is open and it is untargeted), the others
+ *	through adlb::put and adlb::dput, which check and read every option.
+ */
 int
 Engine::put(const TaskOptions &parsed, Tcl_Obj *payload)
 {
-    Tcl_Obj *command[14];
-    int length = 0;
+    Tcl_IncrRefCount(payload);
     const bool dataflow = !IsEmpty(parsed.inputs);
-    command[length++] = words_[dataflow ? CMD_DPUT : CMD_PUT];
-    if (dataflow) {
-        command[length++] = words_[OPT_INPUTS];
-        command[length++] = parsed.inputs;
-    }
-    command[length++] = words_[OPT_TYPE];
-    command[length++] = parsed.type;
-    command[length++] = words_[OPT_PRIORITY];
-    command[length++] = parsed.priority;
-    if (!IsEmpty(parsed.target)) {
-        command[length++] = words_[OPT_TARGET];
-        command[length++] = parsed.target;
-        command[length++] = words_[OPT_STRICT];
-        command[length++] = words_[parsed.soft ? SOFT : HARD];
-        if (parsed.node) {
-            command[length++] = words_[OPT_NODE];
+    const bool targeted = !IsEmpty(parsed.target);
+    int type = -1;
+    int priority = 0;
+    int target = -1;
+    const bool direct = !dataflow && (!targeted || (!parsed.soft && !parsed.node))
+        && (type = adlb_ != nullptr ? adlb_->typeIndex(Tcl_GetString(parsed.type)) : -1) >= 0
+        && Tcl_GetIntFromObj(nullptr, parsed.priority, &priority) == TCL_OK
+        && (!targeted || Tcl_GetIntFromObj(nullptr, parsed.target, &target) == TCL_OK);
+
+    int code = TCL_OK;
+    if (direct && batchDepth_ > 0 && target < 0) {
+        if (!puts_.empty() && (type != putsType_ || priority != putsPriority_)) {
+            code = flushPuts();
+        }
+        putsType_ = type;
+        putsPriority_ = priority;
+        int length = 0;
+        const char *bytes = Tcl_GetStringFromObj(payload, &length);
+        puts_.emplace_back(bytes, length);
+        if (code == TCL_OK && puts_.size() >= BATCH_LIMIT) {
+            code = flushPuts();
+        }
+    } else if (direct) {
+        int length = 0;
+        const char *bytes = Tcl_GetStringFromObj(payload, &length);
+        const size_t size = static_cast<size_t>(length);
+        code = adlb_->putMany(interp_, type, priority, target, &bytes, &size, 1);
+    } else {
+        Tcl_Obj *command[14];
+        int words = 0;
+        command[words++] = words_[dataflow ? CMD_DPUT : CMD_PUT];
+        if (dataflow) {
+            command[words++] = words_[OPT_INPUTS];
+            command[words++] = parsed.inputs;
+        }
+        command[words++] = words_[OPT_TYPE];
+        command[words++] = parsed.type;
+        command[words++] = words_[OPT_PRIORITY];
+        command[words++] = parsed.priority;
+        if (targeted) {
+            command[words++] = words_[OPT_TARGET];
+            command[words++] = parsed.target;
+            command[words++] = words_[OPT_STRICT];
+            command[words++] = words_[parsed.soft ? SOFT : HARD];
+            if (parsed.node) {
+                command[words++] = words_[OPT_NODE];
+            }
+        }
+        command[words++] = payload;
+        code = Tcl_EvalObjv(interp_, words, command, TCL_EVAL_GLOBAL);
+        if (code == TCL_OK) {
+            Tcl_ResetResult(interp_);
         }
     }
-    command[length++] = payload;
-    Tcl_IncrRefCount(payload);
-    const int code = Tcl_EvalObjv(interp_, length, command, TCL_EVAL_GLOBAL);
     Tcl_DecrRefCount(payload);
-    if (code != TCL_OK) {
-        return code;
+    if (code == TCL_OK) {
+        counts_.submitted++;
     }
-    Tcl_ResetResult(interp_);
-    counts_.submitted++;
-    return TCL_OK;
+    return code;
+}
+
+int
+Engine::flushPuts()
+{
+    if (puts_.empty()) {
+        return TCL_OK;
+    }
+    std::vector<const char *> bytes;
+    std::vector<size_t> lengths;
+    for (const std::string &payload : puts_) {
+        bytes.push_back(payload.data());
+        lengths.push_back(payload.size());
+    }
+    const int code = adlb_->putMany(interp_, putsType_, putsPriority_, -1, bytes.data(), lengths.data(),
+                                    bytes.size());
+    puts_.clear();
+    return code;
+}
+
+int
+Engine::endBatch()
+{
+    if (batchDepth_ > 0) {
+        batchDepth_--;
+    }
+    return flushPuts();
 }
 
 int
@@ -290,8 +369,8 @@ Engine::queue(Tcl_Obj *options, Tcl_Obj *script, bool consultJournal, Tcl_WideIn
         return TCL_ERROR;
     }
     if (consultJournal && !IsEmpty(parsed.key)) {
-        // The journal may answer it; the Tcl side decides and calls back
-        // through turbine::QueueDirect when it cannot.
+        // The journal may hold its result. The Tcl side looks it up and
+        // queues the task through turbine::QueueDirect when it does not.
         if (evaluate({words_[CMD_QUEUE_KEYED], options, script}) != TCL_OK) {
             return TCL_ERROR;
         }
@@ -301,8 +380,9 @@ Engine::queue(Tcl_Obj *options, Tcl_Obj *script, bool consultJournal, Tcl_WideIn
     *future = newFuture();
     Tcl_Obj *payload = nullptr;
     if (parsed.plain()) {
-        payload = CompactHeader('T', *future, rank_, Tcl_GetString(parsed.retries), -1);
-        Tcl_AppendObjToObj(payload, script);
+        std::string text = CompactHeader('T', *future, rank_, Tcl_GetString(parsed.retries), -1);
+        AppendObj(text, script);
+        payload = Tcl_NewStringObj(text.data(), static_cast<int>(text.size()));
     } else {
         Tcl_Obj *fields[TASK_LENGTH] = {
             words_[KIND], words_[TASK], words_[FUTURE], Tcl_NewWideIntObj(*future),
@@ -334,10 +414,10 @@ Engine::queueApply(Tcl_Obj *options, Tcl_Obj *lambda, Tcl_Obj *element, Tcl_Wide
     *future = newFuture();
     int lambdaLength = 0;
     const char *lambdaBytes = Tcl_GetStringFromObj(lambda, &lambdaLength);
-    Tcl_Obj *payload = CompactHeader('A', *future, rank_, Tcl_GetString(parsed.retries), lambdaLength);
-    Tcl_AppendToObj(payload, lambdaBytes, lambdaLength);
-    Tcl_AppendObjToObj(payload, element);
-    return put(parsed, payload);
+    std::string text = CompactHeader('A', *future, rank_, Tcl_GetString(parsed.retries), lambdaLength);
+    text.append(lambdaBytes, lambdaLength);
+    AppendObj(text, element);
+    return put(parsed, Tcl_NewStringObj(text.data(), static_cast<int>(text.size())));
 }
 
 void
@@ -369,43 +449,67 @@ Engine::arriveAndStore(Tcl_WideInt future, Tcl_Obj *outcome)
 int
 Engine::handleTask(Tcl_Obj *task)
 {
-    Tcl_Obj *taskId = nullptr;
+    Tcl_Obj *id = nullptr;
     Tcl_Obj *payload = nullptr;
-    Tcl_DictObjGet(nullptr, task, words_[ID], &taskId);
+    Tcl_WideInt taskId = 0;
+    Tcl_DictObjGet(nullptr, task, words_[ID], &id);
     Tcl_DictObjGet(nullptr, task, words_[PAYLOAD], &payload);
-    if (taskId == nullptr || payload == nullptr) {
+    if (id == nullptr || payload == nullptr || Tcl_GetWideIntFromObj(nullptr, id, &taskId) != TCL_OK) {
         return evaluate({words_[CMD_HANDLE_IN_TCL], task});
     }
-
     int length = 0;
     const char *bytes = Tcl_GetStringFromObj(payload, &length);
-    if (length > 2 && bytes[1] == ' ' && (bytes[0] == 'T' || bytes[0] == 'A' || bytes[0] == 'R')) {
-        return runCompact(taskId, bytes, length);
+    return handlePayload(taskId, bytes, static_cast<size_t>(length), false, task);
+}
+
+/*
+ * Engine::handlePayload --
+ *
+ *	Runs a task from its payload: a compact one here, a notice of a
+ *	closed datum by noting it, anything else in Tcl (turbine::
+ *	HandleTaskInTcl) with the task dict, made here when task is nullptr.
+ */
+int
+Engine::handlePayload(Tcl_WideInt id, const char *bytes, size_t length, bool binary, Tcl_Obj *task)
+{
+    if (!binary && length > 2 && bytes[1] == ' ' && (bytes[0] == 'T' || bytes[0] == 'A' || bytes[0] == 'R')) {
+        return runCompact(id, bytes, length);
     }
 
-    // A notice of a closed datum: kind notice future F.
+    Tcl_Obj *payload = binary ? Tcl_NewByteArrayObj(reinterpret_cast<const unsigned char *>(bytes),
+                                                    static_cast<int>(length))
+                              : Tcl_NewStringObj(bytes, static_cast<int>(length));
+    Tcl_IncrRefCount(payload);
     int count = 0;
     Tcl_Obj **fields = nullptr;
     Tcl_WideInt future = 0;
+    int code = TCL_OK;
     if (Tcl_ListObjGetElements(nullptr, payload, &count, &fields) == TCL_OK && count == 4
         && Same(fields[0], "kind") && Same(fields[1], "notice") && Same(fields[2], "future")
         && Tcl_GetWideIntFromObj(nullptr, fields[3], &future) == TCL_OK) {
         noticed_.insert(future);
-        return TCL_OK;
+    } else if (task != nullptr) {
+        code = evaluate({words_[CMD_HANDLE_IN_TCL], task});
+    } else {
+        Tcl_Obj *made = Tcl_NewDictObj();
+        Tcl_DictObjPut(nullptr, made, words_[ID], Tcl_NewWideIntObj(id));
+        Tcl_DictObjPut(nullptr, made, words_[PAYLOAD], payload);
+        code = evaluate({words_[CMD_HANDLE_IN_TCL], made});
     }
-    return evaluate({words_[CMD_HANDLE_IN_TCL], task});
+    Tcl_DecrRefCount(payload);
+    return code;
 }
 
 Tcl_Obj *
-Engine::cachedLambda(const char *bytes, int length)
+Engine::cachedLambda(const char *bytes, size_t length)
 {
     int cachedLength = -1;
     const char *cached = lambda_ != nullptr ? Tcl_GetStringFromObj(lambda_, &cachedLength) : nullptr;
-    if (cachedLength != length || std::memcmp(cached, bytes, length) != 0) {
+    if (static_cast<size_t>(cachedLength) != length || std::memcmp(cached, bytes, length) != 0) {
         if (lambda_ != nullptr) {
             Tcl_DecrRefCount(lambda_);
         }
-        lambda_ = Tcl_NewStringObj(bytes, length);
+        lambda_ = Tcl_NewStringObj(bytes, static_cast<int>(length));
         Tcl_IncrRefCount(lambda_);
     }
     return lambda_;
@@ -419,7 +523,7 @@ Engine::cachedLambda(const char *bytes, int length)
  *	retries and failure record.
  */
 int
-Engine::runCompact(Tcl_Obj *taskId, const char *bytes, int length)
+Engine::runCompact(Tcl_WideInt id, const char *bytes, size_t length)
 {
     const char kind = bytes[0];
     const char *end = bytes + length;
@@ -437,36 +541,38 @@ Engine::runCompact(Tcl_Obj *taskId, const char *bytes, int length)
         lambdaLength = std::strtol(cursor, &cursor, 10);
     }
     if (newline == nullptr || cursor != newline || lambdaLength < 0 || lambdaLength > end - newline - 1) {
-        Tcl_SetObjResult(interp_, Tcl_ObjPrintf("task %s: malformed payload \"%.40s\"",
-                                                Tcl_GetString(taskId), bytes));
+        Tcl_SetObjResult(interp_, Tcl_ObjPrintf("task %lld: malformed payload \"%.40s\"",
+                                                static_cast<long long>(id), bytes));
         Tcl_SetErrorCode(interp_, "TURBINE", "PAYLOAD", (char *)NULL);
         return TCL_ERROR;
     }
     const char *body = newline + 1;
+    const int bodyLength = static_cast<int>(end - body);
 
     if (kind == 'R') {
-        return arriveAndStore(future, Tcl_NewStringObj(body, static_cast<int>(end - body)));
+        return arriveAndStore(future, Tcl_NewStringObj(body, bodyLength));
     }
 
     // A task that waits may run this one inside it; this one has no
     // inputs, so turbine::inputs is empty while it runs.
     Tcl_Obj *outerInputs = swapInputs(words_[EMPTY]);
     Tcl_Obj *script = nullptr;
-    Tcl_Obj *element = nullptr;
     int code = TCL_OK;
     if (kind == 'A') {
-        Tcl_Obj *lambda = cachedLambda(body, static_cast<int>(lambdaLength));
+        Tcl_Obj *lambda = cachedLambda(body, static_cast<size_t>(lambdaLength));
         Tcl_IncrRefCount(lambda);
-        element = Tcl_NewStringObj(body + lambdaLength, static_cast<int>(end - body - lambdaLength));
+        Tcl_Obj *element = Tcl_NewStringObj(body + lambdaLength, bodyLength - static_cast<int>(lambdaLength));
         Tcl_Obj *words[3] = {words_[APPLY], lambda, element};
         script = Tcl_NewListObj(3, words);
         Tcl_IncrRefCount(script);
         code = Tcl_EvalObjv(interp_, 3, words, TCL_EVAL_GLOBAL);
         Tcl_DecrRefCount(lambda);
     } else {
-        // Evaluated once, so parsing it directly costs less than
-        // compiling it to bytecode first.
-        code = Tcl_EvalEx(interp_, body, static_cast<int>(end - body), TCL_EVAL_GLOBAL);
+        // The payload's buffer is reused if the script waits and takes
+        // other tasks, so it runs from a copy. Evaluated once, it costs
+        // less parsed directly than compiled to bytecode first.
+        const std::string copy(body, bodyLength);
+        code = Tcl_EvalEx(interp_, copy.data(), bodyLength, TCL_EVAL_GLOBAL);
     }
     Tcl_Obj *value = Tcl_GetObjResult(interp_);
     Tcl_IncrRefCount(value);
@@ -487,7 +593,7 @@ Engine::runCompact(Tcl_Obj *taskId, const char *bytes, int length)
         // Retries, failure records and logging are the Tcl side's: it
         // takes over with the first attempt's outcome.
         if (script == nullptr) {
-            script = Tcl_NewStringObj(body, static_cast<int>(end - body));
+            script = Tcl_NewStringObj(body, bodyLength);
             Tcl_IncrRefCount(script);
         }
         Tcl_Obj *fields[TASK_LENGTH] = {
@@ -497,7 +603,7 @@ Engine::runCompact(Tcl_Obj *taskId, const char *bytes, int length)
             words_[KEY], words_[EMPTY], words_[INPUTS], words_[EMPTY],
         };
         Tcl_Obj *first[3] = {Tcl_NewIntObj(code), value, returnOptions};
-        status = evaluate({words_[CMD_RUN_TASK], taskId, Tcl_NewListObj(TASK_LENGTH, fields),
+        status = evaluate({words_[CMD_RUN_TASK], Tcl_NewWideIntObj(id), Tcl_NewListObj(TASK_LENGTH, fields),
                            Tcl_NewListObj(3, first)});
         Tcl_DecrRefCount(returnOptions);
     }
@@ -515,14 +621,15 @@ Engine::reply(Tcl_WideInt future, int replyRank, Tcl_Obj *outcome)
         return arriveAndStore(future, outcome);
     }
 
-    Tcl_Obj *payload = CompactHeader('R', future, -1, nullptr, -1);
-    Tcl_AppendObjToObj(payload, outcome);
-    Tcl_IncrRefCount(payload);
-    replies_[replyRank].push_back(payload);
+    Tcl_IncrRefCount(outcome);
+    std::string payload = CompactHeader('R', future, -1, nullptr, -1);
+    AppendObj(payload, outcome);
+    Tcl_DecrRefCount(outcome);
+    replies_[replyRank].push_back(std::move(payload));
     if (buffered_++ == 0) {
         oldestNanoseconds_ = NowNanoseconds();
     }
-    if (buffered_ >= REPLY_BATCH) {
+    if (buffered_ >= BATCH_LIMIT) {
         return flushReplies();
     }
     return TCL_OK;
@@ -536,62 +643,81 @@ Engine::flushReplies()
         if (payloads.empty()) {
             continue;
         }
-        Tcl_Obj *list = Tcl_NewListObj(static_cast<int>(payloads.size()), payloads.data());
-        Tcl_IncrRefCount(list);
-        for (Tcl_Obj *payload : payloads) {
-            Tcl_DecrRefCount(payload);
+        std::vector<const char *> bytes;
+        std::vector<size_t> lengths;
+        for (const std::string &payload : payloads) {
+            bytes.push_back(payload.data());
+            lengths.push_back(payload.size());
+        }
+        if (code == TCL_OK) {
+            code = adlb_->putMany(interp_, noticeType_, 0, destination, bytes.data(), lengths.data(),
+                                  bytes.size());
         }
         payloads.clear();
-        if (code == TCL_OK) {
-            code = evaluate({words_[CMD_PUT_MANY], words_[OPT_TYPE], words_[NOTICE], words_[OPT_TARGET],
-                             Tcl_NewIntObj(destination), list});
-        }
-        Tcl_DecrRefCount(list);
     }
     buffered_ = 0;
     return code;
 }
 
 int
-Engine::nextTask(bool showProgress, Tcl_Obj **task)
+Engine::takeTask(bool showProgress, bool *ended)
 {
-    if (buffered_ > 0) {
-        // Results wait while the next task is already here; before a get
-        // that asks the server, and so may block, they go.
-        int code = onlyNotices_ ? evaluate({words_[CMD_PREFETCHED], words_[OPT_TYPE], words_[NOTICE]})
-                                : evaluate({words_[CMD_PREFETCHED]});
-        if (code != TCL_OK) {
-            return code;
-        }
-        Tcl_WideInt held = 0;
-        Tcl_GetWideIntFromObj(nullptr, Tcl_GetObjResult(interp_), &held);
-        if (held == 0 || NowNanoseconds() - oldestNanoseconds_ >= REPLY_AGE_NANOSECONDS) {
-            if ((code = flushReplies()) != TCL_OK) {
-                return code;
-            }
-        }
+    *ended = false;
+    if (adlb_ == nullptr) {
+        Tcl_SetObjResult(interp_, Tcl_NewStringObj("turbine: call turbine::init before waiting for tasks", -1));
+        Tcl_SetErrorCode(interp_, "TURBINE", "STATE", "UNINITIALIZED", (char *)NULL);
+        return TCL_ERROR;
     }
-
-    int code = TCL_OK;
-    if (progress_ && showProgress) {
-        Tcl_Obj *filter = onlyNotices_ ? Tcl_NewListObj(0, nullptr) : words_[EMPTY];
-        if (onlyNotices_) {
-            Tcl_ListObjAppendElement(nullptr, filter, words_[OPT_TYPE]);
-            Tcl_ListObjAppendElement(nullptr, filter, words_[NOTICE]);
-        }
-        code = evaluate({words_[CMD_PROGRESS_GET], filter});
-    } else if (onlyNotices_) {
-        code = evaluate({words_[CMD_GET], words_[OPT_TYPE], words_[NOTICE]});
-    } else {
-        code = evaluate({words_[CMD_GET]});
-    }
+    int code = flushPuts();
     if (code != TCL_OK) {
         return code;
     }
-    *task = Tcl_GetObjResult(interp_);
-    Tcl_IncrRefCount(*task);
-    Tcl_ResetResult(interp_);
-    return TCL_OK;
+    const int filter = onlyNotices_ ? noticeType_ : -1;
+    if (buffered_ > 0 && (adlb_->prefetched(filter) == 0
+                          || NowNanoseconds() - oldestNanoseconds_ >= REPLY_AGE_NANOSECONDS)) {
+        // Results wait while the next task is already here. They go out
+        // before a get that needs the server, because that get may block.
+        if ((code = flushReplies()) != TCL_OK) {
+            return code;
+        }
+    }
+
+    if (progress_ && showProgress) {
+        Tcl_Obj *options = Tcl_NewListObj(0, nullptr);
+        if (onlyNotices_) {
+            Tcl_ListObjAppendElement(nullptr, options, words_[OPT_TYPE]);
+            Tcl_ListObjAppendElement(nullptr, options, Tcl_NewStringObj("notice", -1));
+        }
+        if ((code = evaluate({words_[CMD_PROGRESS_GET], options})) != TCL_OK) {
+            return code;
+        }
+        Tcl_Obj *task = Tcl_GetObjResult(interp_);
+        Tcl_IncrRefCount(task);
+        Tcl_ResetResult(interp_);
+        *ended = IsEmpty(task);
+        code = *ended ? TCL_OK : handleTask(task);
+        Tcl_DecrRefCount(task);
+        return code;
+    }
+
+    HedflowAdlbTask task;
+    const int taken = adlb_->get(interp_, filter, 1, &task);
+    if (taken < 0) {
+        return TCL_ERROR;
+    }
+    if (taken == 0) {
+        *ended = true;
+        return TCL_OK;
+    }
+    if (task.parallel > 1) {
+        Tcl_SetObjResult(interp_, Tcl_ObjPrintf(
+            "task %llu runs on %d workers, but turbine runs tasks on one rank; put parallel tasks with adlb::put and take them with adlb::get",
+            static_cast<unsigned long long>(task.id), task.parallel));
+        Tcl_SetErrorCode(interp_, "TURBINE", "TASK", "PARALLEL", (char *)NULL);
+        return TCL_ERROR;
+    }
+    return handlePayload(static_cast<Tcl_WideInt>(task.id), task.payload, task.length, task.binary != 0,
+                         nullptr);
 }
 
 int
@@ -599,23 +725,17 @@ Engine::waitNotices(const std::vector<Tcl_WideInt> &pending)
 {
     for (Tcl_WideInt future : pending) {
         while (noticed_.count(future) == 0 && outcomes_.count(future) == 0) {
-            Tcl_Obj *task = nullptr;
-            int code = nextTask(true, &task);
+            bool ended = false;
+            const int code = takeTask(true, &ended);
             if (code != TCL_OK) {
                 return code;
             }
-            if (IsEmpty(task)) {
-                Tcl_DecrRefCount(task);
-                Tcl_SetObjResult(interp_, Tcl_ObjPrintf(
-                    "the run ended while future %" TCL_LL_MODIFIER "d was still unset", future));
-                Tcl_SetErrorCode(interp_, "TURBINE", "STATE", "ENDED",
-                                 std::to_string(future).c_str(), (char *)NULL);
+            if (ended) {
+                Tcl_SetObjResult(interp_, Tcl_ObjPrintf("the run ended while future %lld was still unset",
+                                                        static_cast<long long>(future)));
+                Tcl_SetErrorCode(interp_, "TURBINE", "STATE", "ENDED", std::to_string(future).c_str(),
+                                 (char *)NULL);
                 return TCL_ERROR;
-            }
-            code = handleTask(task);
-            Tcl_DecrRefCount(task);
-            if (code != TCL_OK) {
-                return code;
             }
         }
         noticed_.erase(future);
@@ -627,18 +747,9 @@ int
 Engine::drain()
 {
     for (;;) {
-        Tcl_Obj *task = nullptr;
-        int code = nextTask(false, &task);
-        if (code != TCL_OK) {
-            return code;
-        }
-        if (IsEmpty(task)) {
-            Tcl_DecrRefCount(task);
-            return flushReplies();
-        }
-        code = handleTask(task);
-        Tcl_DecrRefCount(task);
-        if (code != TCL_OK) {
+        bool ended = false;
+        const int code = takeTask(false, &ended);
+        if (code != TCL_OK || ended) {
             return code;
         }
     }

@@ -5,9 +5,9 @@
  *	tasks, running the tasks a rank takes from the queue, and waiting for
  *	futures. The common task (a script without a journal key, time limit
  *	or input futures) goes from put to outcome without a Tcl procedure
- *	call; every other case is handed to the procs of tasks.tcl and
- *	futures.tcl, which keep the rules for retries, time limits, the
- *	journal and failure records.
+ *	call. Every other case goes to the procs of tasks.tcl and futures.tcl,
+ *	which keep the rules for retries, time limits, the journal and
+ *	failure records.
  *
  *	Payloads: the common cases travel in a compact form that this file
  *	reads without Tcl's list parser; every other payload is a Tcl list of
@@ -30,9 +30,12 @@
 #include <cstdint>
 #include <initializer_list>
 #include <map>
+#include <string>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
+
+#include "adlb_api.h"
 
 namespace hedflow::turbine {
 
@@ -53,8 +56,9 @@ public:
 
     /* rank: this rank. onlyNotices: take only notices from the queue (a
      * leader that does not run tasks). progress: wait through
-     * turbine::progressGet, which redraws the progress line. */
-    void configure(int rank, bool onlyNotices, bool progress);
+     * turbine::progressGet, which redraws the progress line. Needs the
+     * adlb package initialized; returns a Tcl code. */
+    int configure(int rank, bool onlyNotices, bool progress);
 
     Tcl_WideInt newFuture() { return --lastFuture_; }
 
@@ -70,9 +74,9 @@ public:
     /*
      * Queues script with the task options in the dict options (nullptr:
      * the defaults) and sets *future. With consultJournal, a task with a
-     * journal key goes to turbine::QueueKeyed, which answers it from the
-     * journal when it can. Returns a Tcl code; an error leaves its
-     * message in interp.
+     * journal key goes to turbine::QueueKeyed, which takes its recorded
+     * result from the journal when there is one. Returns a Tcl code; an
+     * error leaves its message in interp.
      */
     int queue(Tcl_Obj *options, Tcl_Obj *script, bool consultJournal, Tcl_WideInt *future);
 
@@ -87,6 +91,12 @@ public:
 
     /* Runs one task dict returned by adlb::get. */
     int handleTask(Tcl_Obj *task);
+
+    /* While a batch is open, untargeted puts wait in this rank and go
+     * out together: once 64 wait, before this rank takes a task, and when
+     * the batch ends. turbine::map opens one around its puts. */
+    void beginBatch() { batchDepth_++; }
+    int endBatch();
 
     /* Sends a task's outcome to the rank that submitted it. */
     int reply(Tcl_WideInt future, int replyRank, Tcl_Obj *outcome);
@@ -110,21 +120,28 @@ public:
     Counts &counts() { return counts_; }
 
 private:
-    int evaluate(std::initializer_list<Tcl_Obj *> words);
-    /* Takes the next task into *task (an empty object once the run has
-     * ended). showProgress: wait through turbine::progressGet when the
-     * progress line is on; not at the end, where nothing is awaited. */
-    int nextTask(bool showProgress, Tcl_Obj **task);
-    int flushReplies();
     struct TaskOptions;
+
+    int evaluate(std::initializer_list<Tcl_Obj *> words);
     int readOptions(Tcl_Obj *options, TaskOptions &parsed);
     int put(const TaskOptions &parsed, Tcl_Obj *payload);
+    int flushPuts();
+    int flushReplies();
+
+    /* Takes the next task and runs it, or sets *ended once the run has
+     * ended. showProgress: wait through turbine::progressGet when the
+     * progress line is on; not at the end, where nothing is awaited. */
+    int takeTask(bool showProgress, bool *ended);
+    int handlePayload(Tcl_WideInt id, const char *bytes, size_t length, bool binary, Tcl_Obj *task);
+    int runCompact(Tcl_WideInt id, const char *bytes, size_t length);
+    Tcl_Obj *cachedLambda(const char *bytes, size_t length);
     void arrive(Tcl_WideInt future, Tcl_Obj *outcome);
     int arriveAndStore(Tcl_WideInt future, Tcl_Obj *outcome);
-    int runCompact(Tcl_Obj *taskId, const char *bytes, int length);
-    Tcl_Obj *cachedLambda(const char *bytes, int length);
 
     Tcl_Interp *interp_;
+    const HedflowAdlbApi *adlb_ = nullptr;
+    int workType_ = -1;
+    int noticeType_ = -1;
     int rank_ = -1;
     bool onlyNotices_ = false;
     bool progress_ = false;
@@ -139,9 +156,16 @@ private:
     // body: the elements of one map share it.
     Tcl_Obj *lambda_ = nullptr;
 
-    // Results for other ranks, sent together with adlb::put_many before
-    // this rank may block, once 64 wait, or once the oldest is 1 ms old.
-    std::map<int, std::vector<Tcl_Obj *>> replies_;
+    // Puts held in an open batch, all of one type and priority. Batches
+    // nest, as maps in tasks of a map do.
+    int batchDepth_ = 0;
+    std::vector<std::string> puts_;
+    int putsType_ = -1;
+    int putsPriority_ = 0;
+
+    // Results for other ranks, sent together before this rank may block,
+    // once 64 wait, or once the oldest is 1 ms old.
+    std::map<int, std::vector<std::string>> replies_;
     size_t buffered_ = 0;
     uint64_t oldestNanoseconds_ = 0;
 

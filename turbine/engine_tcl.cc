@@ -176,7 +176,8 @@ InputsCmd(ClientData data, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
  *	QueueApply OPTIONS LAMBDA ELEMENT       a map element
  *	SwapInputs VALUES                       sets turbine::inputs, returns
  *	                                        the former values
- *	handleTask TASK, Reply F RANK OUTCOME, WaitNotices FUTURES, Drain
+ *	Batch 1|0                               opens or ends a batch of puts
+ *	Reply F RANK OUTCOME, WaitNotices FUTURES, Drain
  *	ProgressCounts, ProgressAdd NAME N
  */
 int
@@ -194,8 +195,7 @@ EngineConfigureCmd(ClientData data, Tcl_Interp *interp, int objc, Tcl_Obj *const
         || Tcl_GetBooleanFromObj(interp, objv[3], &progress) != TCL_OK) {
         return TCL_ERROR;
     }
-    EngineOf(data).configure(rank, onlyNotices != 0, progress != 0);
-    return TCL_OK;
+    return EngineOf(data).configure(rank, onlyNotices != 0, progress != 0);
 }
 
 int
@@ -332,13 +332,21 @@ SwapInputsCmd(ClientData data, Tcl_Interp *interp, int objc, Tcl_Obj *const objv
 }
 
 int
-HandleTaskCmd(ClientData data, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
+BatchCmd(ClientData data, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
 {
+    int open = 0;
     if (objc != 2) {
-        Tcl_WrongNumArgs(interp, 1, objv, "task");
+        Tcl_WrongNumArgs(interp, 1, objv, "open");
         return TCL_ERROR;
     }
-    return EngineOf(data).handleTask(objv[1]);
+    if (Tcl_GetBooleanFromObj(interp, objv[1], &open) != TCL_OK) {
+        return TCL_ERROR;
+    }
+    if (open) {
+        EngineOf(data).beginBatch();
+        return TCL_OK;
+    }
+    return EngineOf(data).endBatch();
 }
 
 int
@@ -460,7 +468,7 @@ RegisterEngineCommands(Tcl_Interp *interp)
         {"::turbine::QueueApply", QueueApplyCmd},
         {"::turbine::SwapInputs", SwapInputsCmd},
         {"::turbine::inputs", InputsCmd},
-        {"::turbine::handleTask", HandleTaskCmd},
+        {"::turbine::Batch", BatchCmd},
         {"::turbine::Reply", ReplyCmd},
         {"::turbine::WaitNotices", WaitNoticesCmd},
         {"::turbine::Drain", DrainCmd},

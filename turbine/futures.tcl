@@ -235,26 +235,32 @@ proc turbine::map {args} {
 
     # The futures in flight are inFlight from index head on; the list is
     # trimmed once head passes the window, so each element costs O(1).
+    # Puts go out in batches until the map waits.
     set lambda [list [list $variable] $script ::]
     set results {}
     set inFlight {}
     set head 0
     set index 0
-    foreach element $list {
-        if {$keyBase ne ""} {
-            dict set options -key $keyBase/$index
-        }
-        lappend inFlight [QueueApply $options $lambda $element]
-        incr index
-        if {[llength $inFlight] - $head >= $window} {
-            set oldest [lindex $inFlight $head]
-            lappend results [wait $oldest]
-            forget [list $oldest]
-            if {[incr head] >= $window} {
-                set inFlight [lrange $inFlight $head end]
-                set head 0
+    Batch 1
+    try {
+        foreach element $list {
+            if {$keyBase ne ""} {
+                dict set options -key $keyBase/$index
+            }
+            lappend inFlight [QueueApply $options $lambda $element]
+            incr index
+            if {[llength $inFlight] - $head >= $window} {
+                set oldest [lindex $inFlight $head]
+                lappend results [wait $oldest]
+                forget [list $oldest]
+                if {[incr head] >= $window} {
+                    set inFlight [lrange $inFlight $head end]
+                    set head 0
+                }
             }
         }
+    } finally {
+        Batch 0
     }
     set inFlight [lrange $inFlight $head end]
     lappend results {*}[waitall $inFlight]
