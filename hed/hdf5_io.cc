@@ -252,6 +252,7 @@ public:
 
     Format format() const override { return Format::Hdf5; }
     const SkipReport &skipped() const override { return skipped_; }
+    uint64_t rows_estimate() const override { return uint64_t(rows_ - position_); }
 
     bool next(Batch &batch, size_t max_rows) override
     {

@@ -30,6 +30,45 @@ parse_metrics_options(const std::vector<std::string> &options)
     return metrics;
 }
 
+namespace internal {
+
+/// The record arrays of compute_file_metrics, kept between calls on one
+/// thread: a worker that computes the metrics of many files then reuses
+/// the same pages instead of faulting in fresh ones for each file. Arrays
+/// of more than kept_rows records are freed after the call.
+class RecordScratch {
+public:
+    static const size_t kept_rows = size_t(1) << 20;
+
+    RecordScratch()
+    {
+        records.y.swap(kept().y);
+        records.p.swap(kept().p);
+        records.clear();
+        records.with_ids = false;
+    }
+    ~RecordScratch()
+    {
+        if (records.y.capacity() <= kept_rows && records.p.capacity() <= kept_rows) {
+            records.y.swap(kept().y);
+            records.p.swap(kept().p);
+        }
+    }
+    RecordScratch(const RecordScratch &) = delete;
+    RecordScratch &operator=(const RecordScratch &) = delete;
+
+    Batch records;
+
+private:
+    static Batch &kept()
+    {
+        thread_local Batch batch;
+        return batch;
+    }
+};
+
+} // namespace internal
+
 FileMetrics
 compute_file_metrics(const std::string &path, const MetricsOptions &options)
 {
@@ -40,8 +79,11 @@ compute_file_metrics(const std::string &path, const MetricsOptions &options)
 
     // The records stay in one batch while they fit in memory_rows, each
     // chunk appended to it, so Spearman's correlation ranks them in place.
-    Batch records;
-    records.with_ids = false;
+    internal::RecordScratch scratch;
+    Batch &records = scratch.records;
+    size_t reserved = size_t(std::min<uint64_t>(source->rows_estimate(), options.memory_rows + batch_rows));
+    records.y.reserve(reserved);
+    records.p.reserve(reserved);
     StreamingSpearman streaming;
     for (;;) {
         size_t before = records.size();
@@ -57,8 +99,9 @@ compute_file_metrics(const std::string &path, const MetricsOptions &options)
         } else if (records.size() > options.memory_rows) {
             metrics.streamed = true;
             streaming.count(records.y.data(), records.p.data(), records.size());
-            records = Batch();
-            records.with_ids = false;
+            std::vector<double>().swap(records.y);
+            std::vector<double>().swap(records.p);
+            records.clear();
         }
     }
     metrics.skipped = source->skipped();
@@ -69,7 +112,8 @@ compute_file_metrics(const std::string &path, const MetricsOptions &options)
     }
 
     if (!metrics.streamed) {
-        metrics.scc = spearman(records.y.data(), records.p.data(), records.size());
+        metrics.scc = spearman(records.y.data(), records.p.data(), records.size(), records.decimals_y,
+                               records.decimals_p);
         return metrics;
     }
     streaming.rank();

@@ -142,7 +142,7 @@ poly_weight(double base, double alpha)
 /// Accumulators are kept in this many copies, record i going to copy
 /// i % lanes: consecutive records that fall in the same AUC range or
 /// histogram bin then update different memory, so the additions do not
-/// wait for one another.
+/// wait for one another. A power of two, so that i % lanes is i & (lanes - 1).
 const size_t lanes = 4;
 
 /// The sums of one AUC range table over a batch of records.
@@ -160,26 +160,143 @@ struct RangeSums {
         }
         sums.assign(lanes * (size_t(k) + 1) * 4, 0.0);
     }
-
-    /// \returns range_index(auc, k), or k outside [0, 1], with the edges
-    /// looked up instead of divided.
-    size_t cell(double auc) const
-    {
-        if (!(auc >= 0.0 && auc <= 1.0)) {
-            return size_t(k);
-        }
-        int i = int(auc * k);
-        if (i >= k) {
-            i = k - 1;
-        }
-        if (i + 1 < k && auc >= edges[size_t(i) + 1]) {
-            i++;
-        } else if (i > 0 && auc < edges[size_t(i)]) {
-            i--;
-        }
-        return size_t(i);
-    }
 };
+
+// The passes over a batch are separate functions, so that the compiler
+// keeps each loop's sums in registers.
+
+/// The first pass: sums and extremes.
+struct FirstPass {
+    double sum_y, sum_p, sum_e, min_y, max_y;
+};
+
+[[gnu::noinline]] FirstPass
+first_pass(const double *y, const double *p, size_t n)
+{
+    double sum_y = 0.0, sum_p = 0.0, sum_e = 0.0;
+    double min_y = y[0], max_y = y[0];
+    for (size_t i = 0; i < n; i++) {
+        sum_y += y[i];
+        sum_p += p[i];
+        sum_e += p[i] - y[i];
+        min_y = y[i] < min_y ? y[i] : min_y;
+        max_y = y[i] > max_y ? y[i] : max_y;
+    }
+    return {sum_y, sum_p, sum_e, min_y, max_y};
+}
+
+/// The second pass: sums of deviations from the means, and the MAE-poly
+/// sums of |error| (1 - auc_true)^k for k = 0 .. 4 (k = 0 is the MAE sum).
+struct SecondPass {
+    double m2_y, m2_p, c_yp, s1_e, s2_e, s3_e, s4_e, squared_error;
+    double powers[5];
+};
+
+[[gnu::noinline]] SecondPass
+second_pass(const double *y, const double *p, size_t n, double mean_y, double mean_p, double mean_e)
+{
+    double m2_y = 0, m2_p = 0, c_yp = 0, s1_e = 0, s2_e = 0, s3_e = 0, s4_e = 0, squared_error = 0;
+    double power0 = 0, power1 = 0, power2 = 0, power3 = 0, power4 = 0;
+    for (size_t i = 0; i < n; i++) {
+        double dy = y[i] - mean_y, dp = p[i] - mean_p;
+        double e = p[i] - y[i];
+        double de = e - mean_e;
+        double de2 = de * de;
+        m2_y += dy * dy;
+        m2_p += dp * dp;
+        c_yp += dy * dp;
+        s1_e += de;
+        s2_e += de2;
+        s3_e += de2 * de;
+        s4_e += de2 * de2;
+        double ae = std::fabs(e);
+        squared_error += e * e;
+        double base = 1.0 - y[i];
+        double squared = base * base;
+        power0 += ae;
+        power1 += ae * base;
+        power2 += ae * squared;
+        power3 += ae * (squared * base);
+        power4 += ae * (squared * squared);
+    }
+    return {m2_y, m2_p, c_yp, s1_e, s2_e, s3_e, s4_e, squared_error, {power0, power1, power2, power3, power4}};
+}
+
+/// Adds the records to the cells of \a table, as range_index assigns them.
+[[gnu::noinline]] void
+add_to_ranges(const double *y, const double *p, size_t n, RangeSums &table)
+{
+    const int k = table.k;
+    const double *edges = table.edges.data();
+    const size_t lane_stride = (size_t(k) + 1) * 4;
+    double *sums = table.sums.data();
+    for (size_t i = 0; i < n; i++) {
+        double auc = y[i];
+        double e = p[i] - auc;
+        // range_index(auc, k) with the edges looked up instead of divided.
+        int cell = k;
+        if (auc >= 0.0 && auc <= 1.0) {
+            cell = int(auc * k);
+            if (cell >= k) {
+                cell = k - 1;
+            }
+            if (cell + 1 < k && auc >= edges[cell + 1]) {
+                cell++;
+            } else if (cell > 0 && auc < edges[cell]) {
+                cell--;
+            }
+        }
+        double *sum = sums + (i & (lanes - 1)) * lane_stride + size_t(cell) * 4;
+        sum[0] += 1.0;
+        sum[1] += std::fabs(e);
+        sum[2] += e * e;
+        sum[3] += e;
+    }
+}
+
+/// Counts of the sensitivity table and of the error histogram.
+struct Counts {
+    uint64_t true_sensitive = 0, predicted_sensitive = 0, both_sensitive = 0;
+    uint64_t underflow = 0, overflow = 0;
+};
+
+/// Counts the records into \a counts and into \a histogram, which contains
+/// lane_mask + 1 copies of the bins.
+[[gnu::noinline]] void
+count_records(const double *y, const double *p, size_t n, const PartialConfig &config,
+              uint64_t *histogram, size_t lane_mask, Counts &counts)
+{
+    const double threshold = config.threshold;
+    const double low = config.histogram_low, high = config.histogram_high;
+    const size_t bins = size_t(config.histogram_bins);
+    const double scale = config.histogram_bins / (high - low);
+    const double top = double(config.histogram_bins);
+    uint64_t true_sensitive = 0, predicted_sensitive = 0, both_sensitive = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t sensitive = y[i] < threshold, predicted = p[i] < threshold;
+        true_sensitive += sensitive;
+        predicted_sensitive += predicted;
+        both_sensitive += sensitive & predicted;
+        double e = p[i] - y[i];
+        double position = (e - low) * scale;
+        uint64_t *lane = histogram + (i & lane_mask) * bins;
+        if (position < 0) {
+            counts.underflow++;
+        } else if (position >= top) {
+            // The last bin is closed at the upper edge.
+            if (e == high) {
+                lane[bins - 1]++;
+            } else {
+                counts.overflow++;
+            }
+        } else {
+            lane[size_t(position)]++;
+        }
+    }
+    counts.true_sensitive = true_sensitive;
+    counts.predicted_sensitive = predicted_sensitive;
+    counts.both_sensitive = both_sensitive;
+}
 
 } // namespace internal
 
@@ -194,43 +311,45 @@ Partial::add(const double *y, const double *p, size_t n)
     // central moments), which is then merged: more accurate than updating
     // the moments one record at a time, and faster.
     Partial batch(config_);
-    double sum_y = 0.0, sum_p = 0.0, sum_e = 0.0;
-    double min_y = y[0], max_y = y[0];
-    for (size_t i = 0; i < n; i++) {
-        sum_y += y[i];
-        sum_p += p[i];
-        sum_e += p[i] - y[i];
-        min_y = std::min(min_y, y[i]);
-        max_y = std::max(max_y, y[i]);
-    }
+    internal::FirstPass first = internal::first_pass(y, p, n);
     double count = double(n);
-    double mean_y = sum_y / count, mean_p = sum_p / count;
-    double mean_e = sum_e / count;
+    double mean_y = first.sum_y / count, mean_p = first.sum_p / count;
+    double mean_e = first.sum_e / count;
 
+    // Deviations are taken from a first estimate of the mean error. Their
+    // sum (n times delta) then corrects the mean and the central moments,
+    // as accurate as a separate correction pass over the records.
+    internal::SecondPass second = internal::second_pass(y, p, n, mean_y, mean_p, mean_e);
+    double m2_y = second.m2_y, m2_p = second.m2_p, c_yp = second.c_yp;
+    double s1_e = second.s1_e, s2_e = second.s2_e, s3_e = second.s3_e, s4_e = second.s4_e;
+    double abs_sum = second.powers[0], sq_sum = second.squared_error;
+    double min_y = first.min_y, max_y = first.max_y;
+
+    // Integer exponents 0 to 4 take the sums of the second pass; others
+    // need a pass of their own.
     size_t alpha_count = config_.alphas.size();
     std::vector<double> poly(alpha_count, 0.0);
-    // Integer exponents 0 to 4 select a power computed once per record.
-    std::vector<size_t> power_index(alpha_count);
-    bool small_powers = true;
     for (size_t a = 0; a < alpha_count; a++) {
         double alpha = config_.alphas[a];
-        small_powers = small_powers && alpha >= 0 && alpha <= 4 && alpha == std::floor(alpha);
-        power_index[a] = small_powers ? size_t(alpha) : 0;
+        if (alpha >= 0 && alpha <= 4 && alpha == std::floor(alpha)) {
+            poly[a] = second.powers[size_t(alpha)];
+            continue;
+        }
+        for (size_t i = 0; i < n; i++) {
+            poly[a] += std::fabs(p[i] - y[i]) * internal::poly_weight(1.0 - y[i], alpha);
+        }
     }
 
     // Range sums are plain within the batch and compensated across batches.
-    size_t range_count = config_.ranges.size();
-    std::vector<internal::RangeSums> ranges;
-    for (int k : config_.ranges) {
-        ranges.emplace_back(k);
-    }
     // A table whose k divides the k of a larger table is derived from that
     // table after the loop. Edge i/k of the smaller table and edge
     // (i m)/(k m) of the larger are the same double, so each cell of the
     // smaller table is a union of cells of the larger.
+    size_t range_count = config_.ranges.size();
+    std::vector<internal::RangeSums> ranges;
     std::vector<size_t> source(range_count);
-    std::vector<size_t> counted;
     for (size_t r = 0; r < range_count; r++) {
+        ranges.emplace_back(config_.ranges[r]);
         source[r] = r;
         for (size_t other = 0; other < range_count; other++) {
             int k = config_.ranges[other];
@@ -238,81 +357,25 @@ Partial::add(const double *y, const double *p, size_t n)
                 source[r] = other;
             }
         }
+    }
+    for (size_t r = 0; r < range_count; r++) {
         if (source[r] == r) {
-            counted.push_back(r);
+            internal::add_to_ranges(y, p, n, ranges[r]);
         }
     }
+
     const size_t lanes = internal::lanes;
     size_t bins = size_t(config_.histogram_bins);
     size_t histogram_lanes = bins <= 4096 ? lanes : 1;
     std::vector<uint64_t> histogram(histogram_lanes * bins, 0);
-    uint64_t underflow = 0, overflow = 0;
-    double threshold = config_.threshold;
-    double hist_low = config_.histogram_low;
-    double hist_high = config_.histogram_high;
-    double hist_scale = config_.histogram_bins / (config_.histogram_high - config_.histogram_low);
+    internal::Counts counts;
+    internal::count_records(y, p, n, config_, histogram.data(), histogram_lanes - 1, counts);
+    uint64_t tp = counts.both_sensitive;
+    uint64_t fp = counts.predicted_sensitive - counts.both_sensitive;
+    uint64_t fn = counts.true_sensitive - counts.both_sensitive;
+    uint64_t tn = uint64_t(n) - tp - fp - fn;
+    uint64_t underflow = counts.underflow, overflow = counts.overflow;
 
-    // Deviations are taken from a first estimate of the mean error. Their
-    // sum (n times delta) then corrects the mean and the central moments,
-    // as accurate as a separate correction pass over the records.
-    double m2_y = 0, m2_p = 0, c_yp = 0, s1_e = 0, s2_e = 0, s3_e = 0, s4_e = 0, abs_sum = 0, sq_sum = 0;
-    uint64_t tp = 0, fp = 0, fn = 0, tn = 0;
-    for (size_t i = 0; i < n; i++) {
-        double dy = y[i] - mean_y, dp = p[i] - mean_p;
-        double e = p[i] - y[i];
-        double de = e - mean_e;
-        double de2 = de * de;
-        m2_y += dy * dy;
-        m2_p += dp * dp;
-        c_yp += dy * dp;
-        s1_e += de;
-        s2_e += de2;
-        s3_e += de2 * de;
-        s4_e += de2 * de2;
-        double ae = std::fabs(e);
-        double se = e * e;
-        abs_sum += ae;
-        sq_sum += se;
-        double base = 1.0 - y[i];
-        if (small_powers) {
-            double squared = base * base;
-            double powers[5] = {1.0, base, squared, squared * base, squared * squared};
-            for (size_t a = 0; a < alpha_count; a++) {
-                poly[a] += ae * powers[power_index[a]];
-            }
-        } else {
-            for (size_t a = 0; a < alpha_count; a++) {
-                poly[a] += ae * internal::poly_weight(base, config_.alphas[a]);
-            }
-        }
-        size_t lane = i % lanes;
-        for (size_t r : counted) {
-            internal::RangeSums &table = ranges[r];
-            double *cell = table.sums.data() + (lane * (size_t(table.k) + 1) + table.cell(y[i])) * 4;
-            cell[0] += 1.0;
-            cell[1] += ae;
-            cell[2] += se;
-            cell[3] += e;
-        }
-        bool sensitive = y[i] < threshold, predicted = p[i] < threshold;
-        tp += sensitive && predicted;
-        fp += !sensitive && predicted;
-        fn += sensitive && !predicted;
-        tn += !sensitive && !predicted;
-        double position = (e - hist_low) * hist_scale;
-        if (position < 0) {
-            underflow++;
-        } else if (position >= config_.histogram_bins) {
-            // The last bin is closed at the upper edge.
-            if (e == hist_high) {
-                histogram[(i % histogram_lanes) * bins + bins - 1]++;
-            } else {
-                overflow++;
-            }
-        } else {
-            histogram[(i % histogram_lanes) * bins + size_t(position)]++;
-        }
-    }
     double delta = s1_e / count;
     double m2_e = std::max(0.0, s2_e - count * delta * delta);
     double m3_e = s3_e - 3.0 * delta * s2_e + 2.0 * count * delta * delta * delta;

@@ -107,12 +107,27 @@ twice_ranks(const double *x, size_t n, std::vector<uint32_t> &twice)
 /// the whole column. When every value is the double nearest to such a
 /// decimal, the order of the doubles is the order of the integers m, so
 /// the column ranks by counting, in time linear in n plus the span of m.
+/// Keys are computed again when needed instead of being stored.
 struct DecimalColumn {
-    std::vector<uint32_t> keys;    ///< m - lowest m, per value
+    double scale = 0.0;            ///< 10^d
+    int64_t low = 0;               ///< the lowest m
+    std::vector<uint32_t> counts;  ///< values per key m - low
     std::vector<uint32_t> twice;   ///< twice the average rank, per key
-    std::vector<uint32_t> counts;  ///< values per key
 
-    bool build(const double *x, size_t n);
+    bool build(const double *x, size_t n, int decimals);
+
+    /// \returns m - low for a value of the column.
+    uint32_t key(double x) const
+    {
+        double scaled = x * scale;
+        return uint32_t(int64_t(scaled + (scaled < 0 ? -0.5 : 0.5)) - low);
+    }
+
+    /// \returns twice the average rank of a value of the column.
+    uint32_t twice_rank(double x) const { return twice[key(x)]; }
+
+private:
+    bool count(const double *x, size_t n, int64_t high);
 };
 
 /// \returns whether \a x is the double nearest to m / 10^d for the m
@@ -128,15 +143,34 @@ decimal_key(double x, double scale, int64_t &m)
     return double(m) / scale == x;
 }
 
+/// Builds the counts of \a x. With \a decimals in 0 .. 6 the values are
+/// known to be decimals with at most that many fraction digits: x * 10^d
+/// is then within 2^31 * 2^-52 of m, and rounding it gives m exactly. With
+/// -1 a scale is looked for and every value is checked. \returns false
+/// when the column does not fit: not decimals, |m| >= 2^31, or a span of
+/// keys much larger than n.
 bool
-DecimalColumn::build(const double *x, size_t n)
+DecimalColumn::build(const double *x, size_t n, int decimals)
 {
     static const double scales[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6};
+    const int max_decimals = 6;
+    if (decimals >= 0 && decimals <= max_decimals) {
+        scale = scales[decimals];
+        double lowest = x[0], highest = x[0];
+        for (size_t i = 0; i < n; i++) {
+            lowest = x[i] < lowest ? x[i] : lowest;
+            highest = x[i] > highest ? x[i] : highest;
+        }
+        int64_t high;
+        if (!decimal_key(lowest, scale, low) || !decimal_key(highest, scale, high)) {
+            return false;
+        }
+        return count(x, n, high);
+    }
 
     // The scale is the smallest that fits the first values; a value later
     // that does not fit sends the column to the general sort.
     size_t probe = std::min<size_t>(n, 64);
-    double scale = 0.0;
     for (double candidate : scales) {
         bool fits = true;
         int64_t m;
@@ -151,28 +185,31 @@ DecimalColumn::build(const double *x, size_t n)
     if (scale == 0.0) {
         return false;
     }
-
-    // The keys hold m modulo 2^32 until the lowest m is known.
-    keys.resize(n);
-    int64_t low = INT64_MAX, high = INT64_MIN;
+    int64_t high = INT64_MIN;
+    low = INT64_MAX;
     for (size_t i = 0; i < n; i++) {
         int64_t m;
         if (!decimal_key(x[i], scale, m)) {
             return false;
         }
-        keys[i] = uint32_t(m);
         low = std::min(low, m);
         high = std::max(high, m);
     }
+    return count(x, n, high);
+}
+
+/// Counts the values per key and turns the counts into ranks, once low
+/// and \a high (the highest m) are known.
+bool
+DecimalColumn::count(const double *x, size_t n, int64_t high)
+{
     uint64_t span = uint64_t(high - low) + 1;
     if (span > 4 * uint64_t(n) + 4096) {
         return false;
     }
-
     counts.assign(size_t(span), 0);
     for (size_t i = 0; i < n; i++) {
-        keys[i] -= uint32_t(low);
-        counts[keys[i]]++;
+        counts[key(x[i])]++;
     }
     twice.resize(size_t(span));
     uint32_t below = 0;
@@ -182,6 +219,55 @@ DecimalColumn::build(const double *x, size_t n)
     }
     return true;
 }
+
+using Wide = __int128;
+
+/// \returns the sum over records of (rank_x(i) - centre) (rank_y(i) - centre)
+/// for twice the ranks, exactly: each product is at most n^2 in magnitude,
+/// so int64 blocks of 2^60 / n^2 terms cannot overflow.
+template <typename RankX, typename RankY>
+Wide
+sum_products(size_t n, RankX rank_x, RankY rank_y)
+{
+    const int64_t centre = int64_t(n) + 1;
+    size_t block = std::max<size_t>(1, size_t((uint64_t(1) << 60) / (uint64_t(n) * uint64_t(n))));
+    Wide total = 0;
+    for (size_t begin = 0; begin < n; begin += block) {
+        size_t end = std::min(n, begin + block);
+        int64_t part = 0;
+        for (size_t i = begin; i < end; i++) {
+            part += (int64_t(rank_x(i)) - centre) * (int64_t(rank_y(i)) - centre);
+        }
+        total += part;
+    }
+    return total;
+}
+
+/// The twice-ranks of one column: counted when its values are short
+/// decimals, else sorted and stored per record.
+struct ColumnRanks {
+    DecimalColumn decimal;
+    std::vector<uint32_t> twice;   ///< per record, when not decimal
+    bool counted = false;
+    Wide squares = 0;              ///< the sum of (twice rank - centre)^2
+
+    void build(const double *x, size_t n, int decimals)
+    {
+        const int64_t centre = int64_t(n) + 1;
+        counted = decimal.build(x, n, decimals);
+        if (counted) {
+            for (size_t k = 0; k < decimal.counts.size(); k++) {
+                int64_t d = int64_t(decimal.twice[k]) - centre;
+                squares += Wide(decimal.counts[k]) * Wide(d * d);
+            }
+            return;
+        }
+        twice_ranks(x, n, twice);
+        const uint32_t *values = twice.data();
+        squares = sum_products(n, [values](size_t i) { return values[i]; },
+                               [values](size_t i) { return values[i]; });
+    }
+};
 
 } // namespace internal
 
@@ -226,6 +312,12 @@ pearson(const double *x, const double *y, size_t n)
 double
 spearman(const double *x, const double *y, size_t n)
 {
+    return spearman(x, y, n, -1, -1);
+}
+
+double
+spearman(const double *x, const double *y, size_t n, int decimals_x, int decimals_y)
+{
     if (n < 2 || n >= (size_t(1) << 31)) {
         if (n < 2) {
             return std::numeric_limits<double>::quiet_NaN();
@@ -238,54 +330,26 @@ spearman(const double *x, const double *y, size_t n)
     // Pearson's correlation of twice the ranks, centred on their mean n + 1:
     // the terms are integers and their sums are exact, so the result does
     // not depend on the order of the records.
-    using Wide = __int128;
-    const int64_t centre = int64_t(n) + 1;
-    internal::DecimalColumn column_x, column_y;
-    std::vector<uint32_t> twice_x, twice_y;
-    const uint32_t *keys_x, *keys_y, *table_x, *table_y;
-    Wide sxx = 0, syy = 0, sxy = 0;
-    if (column_x.build(x, n)) {
-        keys_x = column_x.keys.data();
-        table_x = column_x.twice.data();
-        for (size_t k = 0; k < column_x.counts.size(); k++) {
-            int64_t d = int64_t(table_x[k]) - centre;
-            sxx += Wide(column_x.counts[k]) * Wide(d * d);
-        }
+    internal::ColumnRanks ranks_x, ranks_y;
+    ranks_x.build(x, n, decimals_x);
+    ranks_y.build(y, n, decimals_y);
+    const internal::DecimalColumn &decimal_x = ranks_x.decimal, &decimal_y = ranks_y.decimal;
+    const uint32_t *stored_x = ranks_x.twice.data(), *stored_y = ranks_y.twice.data();
+    auto counted_x = [&decimal_x, x](size_t i) { return decimal_x.twice_rank(x[i]); };
+    auto counted_y = [&decimal_y, y](size_t i) { return decimal_y.twice_rank(y[i]); };
+    auto sorted_x = [stored_x](size_t i) { return stored_x[i]; };
+    auto sorted_y = [stored_y](size_t i) { return stored_y[i]; };
+    internal::Wide sxy;
+    if (ranks_x.counted && ranks_y.counted) {
+        sxy = internal::sum_products(n, counted_x, counted_y);
+    } else if (ranks_x.counted) {
+        sxy = internal::sum_products(n, counted_x, sorted_y);
+    } else if (ranks_y.counted) {
+        sxy = internal::sum_products(n, sorted_x, counted_y);
     } else {
-        internal::twice_ranks(x, n, twice_x);
-        keys_x = twice_x.data();
-        table_x = nullptr;
+        sxy = internal::sum_products(n, sorted_x, sorted_y);
     }
-    if (column_y.build(y, n)) {
-        keys_y = column_y.keys.data();
-        table_y = column_y.twice.data();
-        for (size_t k = 0; k < column_y.counts.size(); k++) {
-            int64_t d = int64_t(table_y[k]) - centre;
-            syy += Wide(column_y.counts[k]) * Wide(d * d);
-        }
-    } else {
-        internal::twice_ranks(y, n, twice_y);
-        keys_y = twice_y.data();
-        table_y = nullptr;
-    }
-
-    // Sums in int64 blocks: each product is at most n^2 in magnitude, so a
-    // block of 2^60 / n^2 terms cannot overflow.
-    size_t block = std::max<size_t>(1, size_t((uint64_t(1) << 60) / (uint64_t(n) * uint64_t(n))));
-    for (size_t begin = 0; begin < n; begin += block) {
-        size_t end = std::min(n, begin + block);
-        int64_t part_xy = 0, part_xx = 0, part_yy = 0;
-        for (size_t i = begin; i < end; i++) {
-            int64_t dx = int64_t(table_x ? table_x[keys_x[i]] : keys_x[i]) - centre;
-            int64_t dy = int64_t(table_y ? table_y[keys_y[i]] : keys_y[i]) - centre;
-            part_xy += dx * dy;
-            part_xx += table_x ? 0 : dx * dx;
-            part_yy += table_y ? 0 : dy * dy;
-        }
-        sxy += part_xy;
-        sxx += part_xx;
-        syy += part_yy;
-    }
+    internal::Wide sxx = ranks_x.squares, syy = ranks_y.squares;
     if (sxx <= 0 || syy <= 0) {
         return std::numeric_limits<double>::quiet_NaN();
     }

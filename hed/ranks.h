@@ -20,6 +20,11 @@ double pearson(const double *x, const double *y, size_t n);
 /// \returns Spearman's correlation (Pearson's of the average ranks).
 double spearman(const double *x, const double *y, size_t n);
 
+/// Like spearman(x, y, n), for columns whose values are each the double
+/// nearest to a decimal with at most \a decimals_x (\a decimals_y) fraction
+/// digits; -1 means not known.
+double spearman(const double *x, const double *y, size_t n, int decimals_x, int decimals_y);
+
 /// Spearman's correlation over data too large to keep: the first pass
 /// counts each distinct value (memory grows with the number of distinct
 /// values, not of records), the second sums the products of ranks.

@@ -83,6 +83,8 @@ Batch::clear()
     p.clear();
     drug.clear();
     cell.clear();
+    decimals_y = 0;
+    decimals_p = 0;
 }
 
 int32_t
@@ -173,7 +175,7 @@ valid_utf8(std::string_view text)
 /// would. \returns the end of the number, or nullptr when the text there
 /// is not a short decimal (then \a out is unchanged).
 inline const char *
-scan_short_decimal(const char *first, const char *last, double &out)
+scan_short_decimal(const char *first, const char *last, double &out, int &fraction_digits)
 {
     static const double powers[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7,
                                     1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
@@ -195,7 +197,72 @@ scan_short_decimal(const char *first, const char *last, double &out)
         return nullptr;
     }
     out = double(digits) / powers[fraction];
+    fraction_digits = fraction;
     return c;
+}
+
+/// The bytes after a read buffer's end that scan_unit_decimal may load.
+const size_t buffer_padding = 16;
+
+/// Reads a number of the form "D.F..." (one digit, a point, 1 to 7
+/// fraction digits), like scan_short_decimal but without a branch per
+/// digit: the fraction digits are found and summed eight bytes at a time.
+/// \a first must have 10 readable bytes. \returns the end of the number, or
+/// nullptr when it has another form (then scan_short_decimal reads it).
+inline const char *
+scan_unit_decimal(const char *first, double &out, int &fraction_digits)
+{
+    static const double powers[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8};
+    static const uint64_t integer_scale[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000};
+#if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+    return nullptr;   // the byte tricks below assume the first character is the lowest byte
+#endif
+    const uint64_t ones = 0x0101010101010101ULL;
+    unsigned integer = unsigned(first[0] - '0');
+    if (integer > 9 || first[1] != '.') {
+        return nullptr;
+    }
+    uint64_t chunk;
+    std::memcpy(&chunk, first + 2, sizeof chunk);
+
+    // A byte is a digit when its high nibble is 3 and adding 6 to it does
+    // not carry out of its low nibble. Bytes after the first non-digit may
+    // be wrong (a carry), but only the leading digits are counted.
+    uint64_t high = chunk & (0xF0 * ones);
+    uint64_t carried = (chunk + 0x06 * ones) & (0xF0 * ones);
+    uint64_t other = (high ^ (0x30 * ones)) | (carried ^ (0x30 * ones));
+    uint64_t nonzero = ((((other & (0x7F * ones)) + 0x7F * ones) | other) & (0x80 * ones));
+    if (nonzero == 0 || (nonzero & 0x80) != 0) {
+        return nullptr;   // eight or more fraction digits, or none
+    }
+    int count = __builtin_ctzll(nonzero) / 8;
+
+    // Keep the count digits, shifted to the top so that the bytes below are
+    // leading zeros, and combine pairs, then quads, then the two halves
+    // (the first digit is in the lowest byte).
+    uint64_t digits = ((chunk - 0x30 * ones) & (0x0F * ones)) << (8 * (8 - count));
+    digits = (digits * 10 + (digits >> 8)) & 0x00FF00FF00FF00FFULL;
+    digits = (digits * 100 + (digits >> 16)) & 0x0000FFFF0000FFFFULL;
+    digits = (digits * 10000 + (digits >> 32)) & 0xFFFFFFFFULL;
+    out = double(uint64_t(integer) * integer_scale[count] + digits) / powers[count];
+    fraction_digits = count;
+    return first + 2 + count;
+}
+
+/// Reads an optional minus sign and a short decimal, in a read buffer that
+/// has buffer_padding bytes after \a last. \returns the end of the number,
+/// or nullptr when the text there is not such a number.
+inline const char *
+scan_plain_value(const char *first, const char *last, double &out, int &fraction_digits)
+{
+    bool negative = *first == '-';
+    first += negative;
+    const char *end = scan_unit_decimal(first, out, fraction_digits);
+    if (end == nullptr) {
+        end = scan_short_decimal(first, last, out, fraction_digits);
+    }
+    out = negative ? -out : out;
+    return end;
 }
 
 /// Parses a decimal number the way CSV readers do: optional sign, digits,
@@ -222,7 +289,8 @@ parse_number(std::string_view text, double &out)
         first++;
     }
 
-    if (scan_short_decimal(first, last, out) == last) {
+    int fraction_digits;
+    if (scan_short_decimal(first, last, out, fraction_digits) == last) {
         out = negative ? -out : out;
         return "";
     }
@@ -276,9 +344,12 @@ public:
     Format format() const override { return format_; }
     bool next(Batch &batch, size_t max_rows) override;
     const SkipReport &skipped() const override { return skipped_; }
+    uint64_t rows_estimate() const override;
 
 private:
     bool read_line(std::string_view &line);
+    void fill_buffer();
+    void allocate_buffer(size_t capacity, const char *start, size_t kept);
     size_t read_plain_rows(Batch &batch, size_t max_rows);
     void read_header();
     void seek_to_range();
@@ -292,12 +363,13 @@ private:
     std::string path_;
     ReadOptions options_;
     int fd_ = -1;
-    std::unique_ptr<char[]> buffer_;   // not zero-filled: only [begin_, end_) is read
+    std::unique_ptr<char[]> buffer_;   // capacity_ bytes, then buffer_padding zeros
     size_t capacity_ = 0;
     size_t begin_ = 0;
     size_t end_ = 0;
     bool eof_ = false;
     uint64_t line_number_ = 0;
+    uint64_t file_size_ = 0;       // at opening, 0 when not a regular file
     uint64_t buffer_offset_ = 0;   // file offset of buffer_[0]
     uint64_t line_start_ = 0;      // file offset of the line last read
     bool ranged_ = false;          // reading a byte range after a seek
@@ -328,13 +400,24 @@ TextSource::TextSource(const std::string &path, const ReadOptions &options)
     // for the end-of-file read), so small files cost little memory.
     struct stat status;
     size_t capacity = std::max<size_t>(options_.chunk_bytes, 64);
-    if (::fstat(fd_, &status) == 0 && S_ISREG(status.st_mode) && uint64_t(status.st_size) < capacity) {
-        capacity = std::max<size_t>(size_t(status.st_size) + 1, 64);
+    if (::fstat(fd_, &status) == 0 && S_ISREG(status.st_mode)) {
+        file_size_ = uint64_t(status.st_size);
+        if (file_size_ < capacity) {
+            capacity = std::max<size_t>(size_t(file_size_) + 1, 64);
+        }
     }
-    buffer_.reset(new char[capacity]);
-    capacity_ = capacity;
+    allocate_buffer(capacity, nullptr, 0);
     read_header();
     seek_to_range();
+}
+
+/// A row has at least two fields, a delimiter and a newline: four bytes.
+uint64_t
+TextSource::rows_estimate() const
+{
+    uint64_t end = std::min(file_size_, options_.range_end);
+    uint64_t position = buffer_offset_ + begin_;
+    return end > position ? (end - position) / 4 + 1 : 0;
 }
 
 /// Moves to the first data line that starts at or after range_start. The
@@ -392,6 +475,48 @@ TextSource::input_error(const std::string &kind, const std::string &message)
     throw Error({"HED", "INPUT", kind, path_}, message);
 }
 
+/// Moves the unread bytes to the start of the buffer and reads more after
+/// them, doubling the buffer when one line fills it. Sets eof_ at the end.
+void
+TextSource::fill_buffer()
+{
+    const char *start = buffer_.get() + begin_;
+    size_t kept = end_ - begin_;
+    buffer_offset_ += begin_;
+    if (kept == capacity_) {
+        allocate_buffer(capacity_ * 2, start, kept);
+    } else {
+        std::memmove(buffer_.get(), start, kept);
+    }
+    begin_ = 0;
+    end_ = kept;
+    ssize_t count;
+    do {
+        count = ::read(fd_, buffer_.get() + end_, capacity_ - end_);
+    } while (count < 0 && errno == EINTR);
+    if (count < 0) {
+        input_error("IO", "cannot read \"" + path_ + "\": " + std::strerror(errno));
+    }
+    if (count == 0) {
+        eof_ = true;
+    }
+    end_ += size_t(count);
+}
+
+/// Replaces the buffer by one of \a capacity bytes that starts with the
+/// \a kept bytes at \a start, followed by buffer_padding zero bytes.
+void
+TextSource::allocate_buffer(size_t capacity, const char *start, size_t kept)
+{
+    std::unique_ptr<char[]> buffer(new char[capacity + buffer_padding]);
+    if (kept > 0) {
+        std::memcpy(buffer.get(), start, kept);
+    }
+    std::memset(buffer.get() + capacity, 0, buffer_padding);
+    buffer_ = std::move(buffer);
+    capacity_ = capacity;
+}
+
 /// Sets \a line to the next line without its end of line.
 /// \returns false at the end of the file.
 bool
@@ -417,30 +542,7 @@ TextSource::read_line(std::string_view &line)
             break;
         }
 
-        // Keep the partial line, doubling the buffer when one line fills it.
-        size_t kept = end_ - begin_;
-        buffer_offset_ += begin_;
-        if (kept == capacity_) {
-            std::unique_ptr<char[]> larger(new char[capacity_ * 2]);
-            std::memcpy(larger.get(), start, kept);
-            buffer_ = std::move(larger);
-            capacity_ *= 2;
-        } else {
-            std::memmove(buffer_.get(), start, kept);
-        }
-        begin_ = 0;
-        end_ = kept;
-        ssize_t count;
-        do {
-            count = ::read(fd_, buffer_.get() + end_, capacity_ - end_);
-        } while (count < 0 && errno == EINTR);
-        if (count < 0) {
-            input_error("IO", "cannot read \"" + path_ + "\": " + std::strerror(errno));
-        }
-        if (count == 0) {
-            eof_ = true;
-        }
-        end_ += size_t(count);
+        fill_buffer();
     }
     line_number_++;
     if (!line.empty() && line.back() == '\r') {
@@ -570,25 +672,31 @@ TextSource::read_header()
 size_t
 TextSource::read_plain_rows(Batch &batch, size_t max_rows)
 {
-    const char *data = buffer_.get();
-    const char *cursor = data + begin_;
-    const void *found = memrchr(cursor, '\n', end_ - begin_);
+    const void *found = memrchr(buffer_.get() + begin_, '\n', end_ - begin_);
+    while (found == nullptr && !eof_) {
+        fill_buffer();
+        found = memrchr(buffer_.get() + begin_, '\n', end_ - begin_);
+    }
     if (found == nullptr) {
         return 0;
     }
+    const char *data = buffer_.get();
+    const char *cursor = data + begin_;
     const char *last = static_cast<const char *>(found);
     size_t added = 0;
+    int decimals_y = 0, decimals_p = 0;
     while (added < max_rows && cursor < last) {
         uint64_t offset = buffer_offset_ + uint64_t(cursor - data);
         if (offset >= options_.range_end) {
             break;
         }
-        double first_value, second_value;
-        const char *c = scan_short_decimal(cursor, last, first_value);
+        double true_value, predicted;
+        int true_digits, predicted_digits;
+        const char *c = scan_plain_value(cursor, last, true_value, true_digits);
         if (c == nullptr || *c != delimiter_) {
             break;
         }
-        c = scan_short_decimal(c + 1, last, second_value);
+        c = scan_plain_value(c + 1, last, predicted, predicted_digits);
         if (c == nullptr) {
             break;
         }
@@ -598,11 +706,21 @@ TextSource::read_plain_rows(Batch &batch, size_t max_rows)
         if (*c != '\n') {
             break;
         }
-        batch.append(first_value, second_value, fixed_drug_, -1);
+        batch.y.push_back(true_value);
+        batch.p.push_back(predicted);
+        if (batch.with_ids) {
+            batch.drug.push_back(fixed_drug_);
+            batch.cell.push_back(-1);
+        }
+        decimals_y = std::max(decimals_y, true_digits);
+        decimals_p = std::max(decimals_p, predicted_digits);
         line_start_ = offset;
         line_number_++;
         cursor = c + 1;
         added++;
+    }
+    if (added > 0) {
+        batch.note_decimals(decimals_y, decimals_p);
     }
     begin_ = size_t(cursor - data);
     return added;

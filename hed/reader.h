@@ -14,6 +14,7 @@
 #ifndef HEDFLOW_HED_READER_H
 #define HEDFLOW_HED_READER_H
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -73,9 +74,15 @@ struct Batch {
     /// Whether drug and cell are filled; callers that need only the two
     /// AUC columns clear it to save the memory.
     bool with_ids = true;
+    /// Every value of y (of p) is the double nearest to a decimal with at
+    /// most this many fraction digits and 15 digits in all, or -1 when not
+    /// known. Spearman's correlation ranks such columns without a check.
+    int decimals_y = 0;
+    int decimals_p = 0;
 
     size_t size() const { return y.size(); }
     void clear();
+    /// Appends a record whose values were not read as short decimals.
     void append(double true_value, double predicted, int32_t drug_id, int32_t cell_id)
     {
         y.push_back(true_value);
@@ -84,6 +91,14 @@ struct Batch {
             drug.push_back(drug_id);
             cell.push_back(cell_id);
         }
+        decimals_y = -1;
+        decimals_p = -1;
+    }
+    /// Records that values with these numbers of fraction digits were added.
+    void note_decimals(int added_y, int added_p)
+    {
+        decimals_y = decimals_y < 0 ? -1 : std::max(decimals_y, added_y);
+        decimals_p = decimals_p < 0 ? -1 : std::max(decimals_p, added_p);
     }
 };
 
@@ -110,6 +125,11 @@ public:
     virtual bool next(Batch &batch, size_t max_rows) = 0;
 
     virtual const SkipReport &skipped() const = 0;
+
+    /// \returns an estimate of the records left to read, at least as many
+    /// as there are when the rows are valid, or 0 when unknown: callers
+    /// reserve memory with it.
+    virtual uint64_t rows_estimate() const { return 0; }
 
     const std::vector<std::string> &drugs() const { return drugs_.names(); }
     const std::vector<std::string> &cells() const { return cells_.names(); }
