@@ -227,25 +227,26 @@ second_pass(const double *y, const double *p, size_t n, double mean_y, double me
 add_to_ranges(const double *y, const double *p, size_t n, RangeSums &table)
 {
     const int k = table.k;
-    const double *edges = table.edges.data();
+    const double scale = double(k);
+    // range_index(auc, k) without branches: int(auc * k) is the range or
+    // the one next to it, and comparing with the edges corrects it. The
+    // upper edge of the last range is infinite, so 1.0 stays in it.
+    std::vector<double> lower(table.edges.begin(), table.edges.end() - 1);
+    std::vector<double> upper(table.edges.begin() + 1, table.edges.end());
+    upper.back() = std::numeric_limits<double>::infinity();
+    const double *low = lower.data(), *high = upper.data();
     const size_t lane_stride = (size_t(k) + 1) * 4;
     double *sums = table.sums.data();
     for (size_t i = 0; i < n; i++) {
         double auc = y[i];
         double e = p[i] - auc;
-        // range_index(auc, k) with the edges looked up instead of divided.
-        int cell = k;
-        if (auc >= 0.0 && auc <= 1.0) {
-            cell = int(auc * k);
-            if (cell >= k) {
-                cell = k - 1;
-            }
-            if (cell + 1 < k && auc >= edges[cell + 1]) {
-                cell++;
-            } else if (cell > 0 && auc < edges[cell]) {
-                cell--;
-            }
-        }
+        bool inside = auc >= 0.0 && auc <= 1.0;
+        double clamped = inside ? auc : 0.0;
+        int cell = int(clamped * scale);
+        cell = cell < k ? cell : k - 1;
+        cell += clamped >= high[cell];
+        cell -= clamped < low[cell];
+        cell = inside ? cell : k;
         double *sum = sums + (i & (lanes - 1)) * lane_stride + size_t(cell) * 4;
         sum[0] += 1.0;
         sum[1] += std::fabs(e);

@@ -265,6 +265,46 @@ scan_plain_value(const char *first, const char *last, double &out, int &fraction
     return end;
 }
 
+/// Stores in \a ends the offsets from \a first of the newlines up to the
+/// one at \a last, scanning eight bytes at a time (the buffer has
+/// buffer_padding bytes after \a last). It stops once \a limit offsets are
+/// stored, and may store up to 8 more, so \a ends needs limit + 8 entries.
+/// \returns the number of offsets stored.
+inline size_t
+find_line_ends(const char *first, const char *last, uint32_t *ends, size_t limit)
+{
+    const uint64_t ones = 0x0101010101010101ULL;
+    size_t found = 0;
+    for (const char *word = first; word <= last && found < limit; word += 8) {
+        uint64_t chunk;
+        std::memcpy(&chunk, word, sizeof chunk);
+        // Bytes equal to '\n' become zero, and exactly the zero bytes get
+        // their top bit set.
+        uint64_t other = chunk ^ ('\n' * ones);
+        uint64_t newlines = ~(((other & (0x7F * ones)) + 0x7F * ones) | other) & (0x80 * ones);
+        if (last - word < 8) {
+            newlines &= (0x80 * ones) >> (8 * (7 - (last - word)));   // nothing after last
+        }
+        // Rows of 5 to 15 bytes put one or two newlines in a word, a number
+        // that varies from word to word: storing two positions without a
+        // branch and counting the bits avoids a mispredicted loop exit.
+        uint32_t base = uint32_t(word - first);
+        size_t count = size_t(((newlines >> 7) * ones) >> 56);
+        ends[found] = base + uint32_t(__builtin_ctzll(newlines | (uint64_t(1) << 63)) / 8);
+        uint64_t rest = newlines & (newlines - 1);
+        ends[found + 1] = base + uint32_t(__builtin_ctzll(rest | (uint64_t(1) << 63)) / 8);
+        if (count > 2) {
+            rest &= rest - 1;
+            for (size_t j = 2; j < count; j++) {
+                ends[found + j] = base + uint32_t(__builtin_ctzll(rest) / 8);
+                rest &= rest - 1;
+            }
+        }
+        found += count;
+    }
+    return std::min(found, limit);
+}
+
 /// Parses a decimal number the way CSV readers do: optional sign, digits,
 /// fraction and exponent, surrounding spaces allowed.
 /// \returns an empty string on success, else why \a text is not a number.
@@ -685,39 +725,48 @@ TextSource::read_plain_rows(Batch &batch, size_t max_rows)
     const char *last = static_cast<const char *>(found);
     size_t added = 0;
     int decimals_y = 0, decimals_p = 0;
-    while (added < max_rows && cursor < last) {
-        uint64_t offset = buffer_offset_ + uint64_t(cursor - data);
-        if (offset >= options_.range_end) {
-            break;
+
+    // The line ends of a block of lines are found first, so that the lines
+    // are then parsed independently of one another and the processor can
+    // overlap them.
+    const size_t block = 1024;
+    uint32_t ends[block + 8];
+    bool stopped = false;
+    while (!stopped && added < max_rows && cursor < last) {
+        size_t lines = find_line_ends(cursor, last, ends, std::min(block, max_rows - added));
+        const char *line = cursor;
+        for (size_t j = 0; j < lines; j++) {
+            const char *line_end = cursor + ends[j];
+            uint64_t offset = buffer_offset_ + uint64_t(line - data);
+            double true_value = 0.0, predicted = 0.0;
+            int true_digits = 0, predicted_digits = 0;
+            const char *c = scan_plain_value(line, last, true_value, true_digits);
+            if (offset >= options_.range_end || c == nullptr || *c != delimiter_) {
+                stopped = true;
+                break;
+            }
+            c = scan_plain_value(c + 1, last, predicted, predicted_digits);
+            if (c != nullptr && *c == '\r') {
+                c++;
+            }
+            if (c != line_end) {
+                stopped = true;
+                break;
+            }
+            batch.y.push_back(true_value);
+            batch.p.push_back(predicted);
+            if (batch.with_ids) {
+                batch.drug.push_back(fixed_drug_);
+                batch.cell.push_back(-1);
+            }
+            decimals_y = std::max(decimals_y, true_digits);
+            decimals_p = std::max(decimals_p, predicted_digits);
+            line_start_ = offset;
+            line_number_++;
+            added++;
+            line = line_end + 1;
         }
-        double true_value, predicted;
-        int true_digits, predicted_digits;
-        const char *c = scan_plain_value(cursor, last, true_value, true_digits);
-        if (c == nullptr || *c != delimiter_) {
-            break;
-        }
-        c = scan_plain_value(c + 1, last, predicted, predicted_digits);
-        if (c == nullptr) {
-            break;
-        }
-        if (*c == '\r') {
-            c++;
-        }
-        if (*c != '\n') {
-            break;
-        }
-        batch.y.push_back(true_value);
-        batch.p.push_back(predicted);
-        if (batch.with_ids) {
-            batch.drug.push_back(fixed_drug_);
-            batch.cell.push_back(-1);
-        }
-        decimals_y = std::max(decimals_y, true_digits);
-        decimals_p = std::max(decimals_p, predicted_digits);
-        line_start_ = offset;
-        line_number_++;
-        cursor = c + 1;
-        added++;
+        cursor = line;
     }
     if (added > 0) {
         batch.note_decimals(decimals_y, decimals_p);
