@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <limits>
 #include <sstream>
 
@@ -163,7 +164,24 @@ struct RangeSums {
 };
 
 // The passes over a batch are separate functions, so that the compiler
-// keeps each loop's sums in registers.
+// keeps each loop's sums in registers. They sum records 2i and 2i + 1 in
+// the two lanes of a vector (SSE2 on x86-64, NEON on ARM, plain code
+// elsewhere), and add the lanes at the end.
+typedef double Pair __attribute__((vector_size(16)));
+
+inline Pair
+load_pair(const double *x)
+{
+    Pair pair;
+    std::memcpy(&pair, x, sizeof pair);
+    return pair;
+}
+
+inline double
+lane_sum(Pair pair)
+{
+    return pair[0] + pair[1];
+}
 
 /// The first pass: sums and extremes.
 struct FirstPass {
@@ -173,16 +191,27 @@ struct FirstPass {
 [[gnu::noinline]] FirstPass
 first_pass(const double *y, const double *p, size_t n)
 {
-    double sum_y = 0.0, sum_p = 0.0, sum_e = 0.0;
-    double min_y = y[0], max_y = y[0];
-    for (size_t i = 0; i < n; i++) {
-        sum_y += y[i];
-        sum_p += p[i];
-        sum_e += p[i] - y[i];
-        min_y = y[i] < min_y ? y[i] : min_y;
-        max_y = y[i] > max_y ? y[i] : max_y;
+    Pair sum_y = {0.0, 0.0}, sum_p = {0.0, 0.0}, sum_e = {0.0, 0.0};
+    Pair min_y = {y[0], y[0]}, max_y = {y[0], y[0]};
+    size_t i = 0;
+    for (; i + 2 <= n; i += 2) {
+        Pair yy = load_pair(y + i), pp = load_pair(p + i);
+        sum_y += yy;
+        sum_p += pp;
+        sum_e += pp - yy;
+        min_y = yy < min_y ? yy : min_y;
+        max_y = yy > max_y ? yy : max_y;
     }
-    return {sum_y, sum_p, sum_e, min_y, max_y};
+    FirstPass out{lane_sum(sum_y), lane_sum(sum_p), lane_sum(sum_e), std::min(min_y[0], min_y[1]),
+                  std::max(max_y[0], max_y[1])};
+    if (i < n) {
+        out.sum_y += y[i];
+        out.sum_p += p[i];
+        out.sum_e += p[i] - y[i];
+        out.min_y = std::min(out.min_y, y[i]);
+        out.max_y = std::max(out.max_y, y[i]);
+    }
+    return out;
 }
 
 /// The second pass: sums of deviations from the means, and the MAE-poly
@@ -192,16 +221,48 @@ struct SecondPass {
     double powers[5];
 };
 
+/// Adds the terms of one record to \a sums (scalar code for the last one).
+inline void
+add_second_pass_terms(SecondPass &sums, double y, double p, double mean_y, double mean_p, double mean_e)
+{
+    double dy = y - mean_y, dp = p - mean_p;
+    double e = p - y;
+    double de = e - mean_e;
+    double de2 = de * de;
+    sums.m2_y += dy * dy;
+    sums.m2_p += dp * dp;
+    sums.c_yp += dy * dp;
+    sums.s1_e += de;
+    sums.s2_e += de2;
+    sums.s3_e += de2 * de;
+    sums.s4_e += de2 * de2;
+    double ae = std::fabs(e);
+    sums.squared_error += e * e;
+    double base = 1.0 - y;
+    double squared = base * base;
+    sums.powers[0] += ae;
+    sums.powers[1] += ae * base;
+    sums.powers[2] += ae * squared;
+    sums.powers[3] += ae * (squared * base);
+    sums.powers[4] += ae * (squared * squared);
+}
+
 [[gnu::noinline]] SecondPass
 second_pass(const double *y, const double *p, size_t n, double mean_y, double mean_p, double mean_e)
 {
-    double m2_y = 0, m2_p = 0, c_yp = 0, s1_e = 0, s2_e = 0, s3_e = 0, s4_e = 0, squared_error = 0;
-    double power0 = 0, power1 = 0, power2 = 0, power3 = 0, power4 = 0;
-    for (size_t i = 0; i < n; i++) {
-        double dy = y[i] - mean_y, dp = p[i] - mean_p;
-        double e = p[i] - y[i];
-        double de = e - mean_e;
-        double de2 = de * de;
+    typedef int64_t Bits __attribute__((vector_size(16)));
+    const Bits magnitude = {INT64_MAX, INT64_MAX};
+    const Pair zero = {0.0, 0.0}, one = {1.0, 1.0};
+    const Pair centre_y = {mean_y, mean_y}, centre_p = {mean_p, mean_p}, centre_e = {mean_e, mean_e};
+    Pair m2_y = zero, m2_p = zero, c_yp = zero, s1_e = zero, s2_e = zero, s3_e = zero, s4_e = zero;
+    Pair squared_error = zero, power0 = zero, power1 = zero, power2 = zero, power3 = zero, power4 = zero;
+    size_t i = 0;
+    for (; i + 2 <= n; i += 2) {
+        Pair yy = load_pair(y + i), pp = load_pair(p + i);
+        Pair dy = yy - centre_y, dp = pp - centre_p;
+        Pair e = pp - yy;
+        Pair de = e - centre_e;
+        Pair de2 = de * de;
         m2_y += dy * dy;
         m2_p += dp * dp;
         c_yp += dy * dp;
@@ -209,17 +270,23 @@ second_pass(const double *y, const double *p, size_t n, double mean_y, double me
         s2_e += de2;
         s3_e += de2 * de;
         s4_e += de2 * de2;
-        double ae = std::fabs(e);
+        Pair ae = (Pair)((Bits)e & magnitude);
         squared_error += e * e;
-        double base = 1.0 - y[i];
-        double squared = base * base;
+        Pair base = one - yy;
+        Pair squared = base * base;
         power0 += ae;
         power1 += ae * base;
         power2 += ae * squared;
         power3 += ae * (squared * base);
         power4 += ae * (squared * squared);
     }
-    return {m2_y, m2_p, c_yp, s1_e, s2_e, s3_e, s4_e, squared_error, {power0, power1, power2, power3, power4}};
+    SecondPass sums{lane_sum(m2_y), lane_sum(m2_p), lane_sum(c_yp), lane_sum(s1_e), lane_sum(s2_e),
+                    lane_sum(s3_e), lane_sum(s4_e), lane_sum(squared_error),
+                    {lane_sum(power0), lane_sum(power1), lane_sum(power2), lane_sum(power3), lane_sum(power4)}};
+    if (i < n) {
+        add_second_pass_terms(sums, y[i], p[i], mean_y, mean_p, mean_e);
+    }
+    return sums;
 }
 
 /// Adds the records to the cells of \a table, as range_index assigns them.
