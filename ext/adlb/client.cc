@@ -13,10 +13,11 @@ namespace hedflow::adlb {
 
 namespace {
 
-/* A task shorter than this leaves its worker free to prefetch: a get
- * round trip is then a large part of the task's cost, and holding a few
- * such tasks back from other workers delays them little. */
-constexpr uint64_t SHORT_TASK_NANOSECONDS = 1000 * 1000;
+/* The work a worker may hold back from others by prefetching tasks that
+ * any worker could run, judged by the length of its last task: 16 tasks
+ * of 1 ms, 2 of 10 ms, none of 20 ms or more. For short tasks a get round
+ * trip, with an idle server slow to answer, is a large part of the cost. */
+constexpr uint64_t PREFETCH_WORK_NANOSECONDS = 20 * 1000 * 1000;
 
 } // namespace
 
@@ -164,7 +165,10 @@ Client::get(int typeFilter, bool block, Task &task)
     request.typeFilter = typeFilter;
     request.maxTasks = 1 + prefetch_;
     request.block = block ? 1 : 0;
-    request.shortTasks = lastHandedOut_ != 0 && NowNanoseconds() - lastHandedOut_ < SHORT_TASK_NANOSECONDS;
+    if (lastHandedOut_ != 0) {
+        const uint64_t lastTask = std::max<uint64_t>(1, NowNanoseconds() - lastHandedOut_);
+        request.movable = static_cast<uint32_t>(std::min<uint64_t>(prefetch_, PREFETCH_WORK_NANOSECONDS / lastTask));
+    }
     const int server = layout_.serverOf(layout_.rank());
     CheckMpi(MPI_Send(&request, sizeof request, MPI_BYTE, server, TAG_GET, comm_), "MPI_Send");
     ReceiveFrom(server, TAG_TASKS_REPLY, comm_, reply_);

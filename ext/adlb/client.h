@@ -5,8 +5,9 @@
  *	waiting for a reply (task ids are made here), gets and data operations
  *	are one request and one reply. A get may bring extra tasks that the
  *	server allows (prefetch); they are kept here and handed out first.
- *	Tasks that another worker could run are prefetched only while this
- *	worker's tasks are short, so long tasks stay balanced.
+ *	Of the tasks that another worker could run, a worker prefetches no more
+ *	than about 20 ms of work, judged by its last task, so long tasks stay
+ *	balanced.
  */
 #ifndef HEDFLOW_ADLB_CLIENT_H
 #define HEDFLOW_ADLB_CLIENT_H

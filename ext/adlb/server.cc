@@ -272,20 +272,21 @@ Server::sendTask(int worker, const TaskHeader &header, const char *payload)
 }
 
 size_t
-Server::sendFromQueue(int worker, const Selection &first, uint32_t maxTasks, bool shortTasks)
+Server::sendFromQueue(int worker, const Selection &first, uint32_t maxTasks, uint32_t movable)
 {
-    // Prefetch: with one server, a worker whose tasks are short may take
-    // up to its share of the movable tasks of its type, and nothing extra
-    // while other workers wait; any worker may take the tasks targeted to
-    // it alone (results on their way back to a submitter, for example).
-    // With several servers, only tasks that could run nowhere else, so
-    // that no prefetched task is missing from a steal.
+    // Prefetch: with one server, a worker may take as many movable tasks
+    // of its type as it asks for (the client judges by its tasks' length),
+    // up to its share of the queue, and none while other workers wait.
+    // Any worker may take the tasks targeted to it alone (results on
+    // their way back to a submitter, for example). With several servers,
+    // only those, so that no prefetched task is missing from a steal.
     size_t limit = 1;
     const int32_t filter = workers_[worker].typeFilter;
     if (maxTasks > 1 && layout_.servers() == 1) {
-        const size_t share = waitList_.empty() && shortTasks
+        const size_t share = waitList_.empty()
             ? queue_.movableCount(filter) / std::max<size_t>(myWorkers_.size(), 1) : 0;
-        limit = std::max<size_t>(1, std::min<size_t>(maxTasks, share + queue_.hardCount(worker)));
+        const size_t extra = std::min<size_t>(movable, share) + queue_.hardCount(worker);
+        limit = std::min<size_t>(maxTasks, 1 + extra);
     } else if (maxTasks > 1 && layout_.servers() > 1) {
         limit = maxTasks;
     }
@@ -334,12 +335,12 @@ Server::handleGet(int source, Reader &reader)
     state.putsSent = request.putsSent;
     state.typeFilter = request.typeFilter;
     state.maxTasks = request.maxTasks;
-    state.shortTasks = request.shortTasks != 0;
+    state.movable = request.movable;
 
     Selection selection;
     if (queue_.select(source, layout_.nodeOf(source), request.typeFilter, false, selection)
         && (parallel_.empty() || !reservedForParallel(request.typeFilter, selection.lane->first))) {
-        sendFromQueue(source, selection, state.maxTasks, state.shortTasks);
+        sendFromQueue(source, selection, state.maxTasks, state.movable);
         return;
     }
     if (!request.block) {
@@ -367,7 +368,7 @@ Server::serveWaiting()
         if (queue_.select(worker, layout_.nodeOf(worker), filter, false, selection)
             && (parallel_.empty() || !reservedForParallel(filter, selection.lane->first))) {
             stopWaiting(worker);
-            sendFromQueue(worker, selection, workers_[worker].maxTasks, workers_[worker].shortTasks);
+            sendFromQueue(worker, selection, workers_[worker].maxTasks, workers_[worker].movable);
         }
     }
     tryParallel();

@@ -54,7 +54,7 @@ private:
         uint64_t putsSent = 0;
         // From its last get, for the tasks sent while it waits.
         uint32_t maxTasks = 1;
-        bool shortTasks = false;
+        uint32_t movable = 0;
     };
 
     struct ParallelTask {
@@ -89,7 +89,7 @@ private:
     void serveWaiting();
     void tryParallel();
     void sendTask(int worker, const TaskHeader &header, const char *payload);
-    size_t sendFromQueue(int worker, const Selection &first, uint32_t maxTasks, bool shortTasks);
+    size_t sendFromQueue(int worker, const Selection &first, uint32_t maxTasks, uint32_t movable);
     void sendToServer(int serverRank, int tag, Writer &writer, bool activity);
     uint64_t unmatchedMask() const;
     void startStealRound();

@@ -82,10 +82,9 @@ struct GetRequest {
     uint64_t putsSent = 0;   // tasks this worker has put so far, to any server
     int32_t typeFilter = -1; // -1 for any type
     uint32_t maxTasks = 1;   // 1 plus the prefetch this worker accepts
+    uint32_t movable = 0;    // of those, how many other workers could run
     uint8_t block = 1;       // 0 for iget
-    uint8_t shortTasks = 0;  // 1: its last task was short, so it may
-                             // prefetch tasks that others could run
-    uint8_t padding[6] = {};
+    uint8_t padding[3] = {};
 };
 
 /* Per-server counters reported by adlb::stats. */
