@@ -141,38 +141,26 @@ Client::prefetchedCount(int typeFilter) const
     });
 }
 
-bool
-Client::get(int typeFilter, bool block, Task &task)
+void
+Client::requestTasks(int typeFilter, bool block, bool refill)
 {
-    if (ended_) {
-        return false;
-    }
-    if (!prefetched_.empty()) {
-        auto found = std::find_if(prefetched_.begin(), prefetched_.end(), [&](const Task &t) {
-            return typeFilter < 0 || t.header.type == typeFilter;
-        });
-        if (found != prefetched_.end()) {
-            task = std::move(*found);
-            prefetched_.erase(found);
-            lastHandedOut_ = NowNanoseconds();
-            return true;
-        }
-        returnPrefetched();
-    }
-
     GetRequest request;
     request.putsSent = putsSent_;
     request.typeFilter = typeFilter;
     request.maxTasks = 1 + prefetch_;
     request.block = block ? 1 : 0;
-    if (lastHandedOut_ != 0) {
-        const uint64_t lastTask = std::max<uint64_t>(1, NowNanoseconds() - lastHandedOut_);
-        request.movable = static_cast<uint32_t>(std::min<uint64_t>(prefetch_, PREFETCH_WORK_NANOSECONDS / lastTask));
+    request.refill = refill ? 1 : 0;
+    if (lastTask_ != 0) {
+        request.movable = static_cast<uint32_t>(std::min<uint64_t>(prefetch_, PREFETCH_WORK_NANOSECONDS / lastTask_));
     }
     const int server = layout_.serverOf(layout_.rank());
     CheckMpi(MPI_Send(&request, sizeof request, MPI_BYTE, server, TAG_GET, comm_), "MPI_Send");
-    ReceiveFrom(server, TAG_TASKS_REPLY, comm_, reply_);
+}
 
+void
+Client::receiveTasks()
+{
+    ReceiveFrom(layout_.serverOf(layout_.rank()), TAG_TASKS_REPLY, comm_, reply_);
     Reader reader(reply_.data(), reply_.size());
     const bool ended = reader.get<uint8_t>() != 0;
     const uint32_t count = reader.get<uint32_t>();
@@ -183,13 +171,8 @@ Client::get(int typeFilter, bool block, Task &task)
         for (Stats &stats : finalStats_) {
             stats = reader.get<Stats>();
         }
-        return false;
+        return;
     }
-    if (count == 0) {
-        return false;
-    }
-    lastHandedOut_ = NowNanoseconds();
-
     for (uint32_t i = 0; i < count; i++) {
         Task received;
         received.header = reader.get<DeliveredHeader>();
@@ -198,11 +181,30 @@ Client::get(int typeFilter, bool block, Task &task)
         }
         const uint32_t length = received.header.lengthWord & LENGTH_MASK;
         received.payload.assign(reader.take(length), length);
-        if (i == 0) {
-            task = std::move(received);
-        } else {
-            prefetched_.push_back(std::move(received));
-        }
+        prefetched_.push_back(std::move(received));
+    }
+}
+
+bool
+Client::takePrefetched(int typeFilter, Task &task)
+{
+    auto found = std::find_if(prefetched_.begin(), prefetched_.end(), [&](const Task &t) {
+        return typeFilter < 0 || t.header.type == typeFilter;
+    });
+    if (found == prefetched_.end()) {
+        return false;
+    }
+    task = std::move(*found);
+    prefetched_.erase(found);
+    lastHandedOut_ = NowNanoseconds();
+
+    // Ask for more before the last few run out, so the reply (an idle
+    // server may answer late) arrives while those run. The request does
+    // not block at the server, so this rank never counts as idle there,
+    // and it brings only tasks that prefetch allows.
+    if (!refillPending_ && prefetch_ > 0 && prefetched_.size() <= prefetch_ / 4) {
+        requestTasks(typeFilter, false, true);
+        refillPending_ = true;
     }
 
     if (task.header.memberCount > 1) {
@@ -221,6 +223,38 @@ Client::get(int typeFilter, bool block, Task &task)
         MPI_Group_free(&world);
     }
     return true;
+}
+
+bool
+Client::get(int typeFilter, bool block, Task &task)
+{
+    if (ended_) {
+        return false;
+    }
+    // The time since the last task was handed out is what it took.
+    if (lastHandedOut_ != 0) {
+        lastTask_ = std::max<uint64_t>(1, NowNanoseconds() - lastHandedOut_);
+    }
+    if (refillPending_) {
+        refillPending_ = false;
+        receiveTasks();
+        if (ended_) {
+            return false;
+        }
+    }
+    if (takePrefetched(typeFilter, task)) {
+        return true;
+    }
+    if (!prefetched_.empty()) {
+        returnPrefetched();
+    }
+
+    requestTasks(typeFilter, block, false);
+    receiveTasks();
+    if (ended_) {
+        return false;
+    }
+    return takePrefetched(typeFilter, task);
 }
 
 std::vector<Stats>

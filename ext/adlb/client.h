@@ -7,7 +7,8 @@
  *	server allows (prefetch); they are kept here and handed out first.
  *	Of the tasks that another worker could run, a worker prefetches no more
  *	than about 20 ms of work, judged by its last task, so long tasks stay
- *	balanced.
+ *	balanced. When few prefetched tasks are left, it asks for more without
+ *	waiting, so the reply arrives while those run.
  */
 #ifndef HEDFLOW_ADLB_CLIENT_H
 #define HEDFLOW_ADLB_CLIENT_H
@@ -96,6 +97,9 @@ public:
 
 private:
     void requireRunning(const char *what) const;
+    void requestTasks(int typeFilter, bool block, bool refill);
+    void receiveTasks();
+    bool takePrefetched(int typeFilter, Task &task);
     uint64_t newTaskId() { return (uint64_t(layout_.rank() + 1) << 40) | ++taskSequence_; }
     void returnPrefetched();
     Reader request(int serverRank, Writer &request, int tag = TAG_DATA);
@@ -107,8 +111,11 @@ private:
     uint64_t taskSequence_ = 0;
     uint64_t putsSent_ = 0;
     // When the last get handed out a task; the time until the next get
-    // is what that task took.
+    // is what that task took (lastTask_).
     uint64_t lastHandedOut_ = 0;
+    uint64_t lastTask_ = 0;
+    // A non-blocking request for more tasks is on its way.
+    bool refillPending_ = false;
     int nextCreateServer_;
     bool ended_ = false;
     std::deque<Task> prefetched_;

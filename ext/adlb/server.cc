@@ -272,7 +272,8 @@ Server::sendTask(int worker, const TaskHeader &header, const char *payload)
 }
 
 size_t
-Server::sendFromQueue(int worker, const Selection &first, uint32_t maxTasks, uint32_t movable)
+Server::sendFromQueue(int worker, const Selection &first, uint32_t maxTasks, uint32_t movable,
+                      bool refill)
 {
     // Prefetch: with one server, a worker may take as many movable tasks
     // of its type as it asks for (the client judges by its tasks' length),
@@ -280,13 +281,16 @@ Server::sendFromQueue(int worker, const Selection &first, uint32_t maxTasks, uin
     // Any worker may take the tasks targeted to it alone (results on
     // their way back to a submitter, for example). With several servers,
     // only those, so that no prefetched task is missing from a steal.
-    size_t limit = 1;
+    // A refill brings extra tasks only, never a node-targeted one: it
+    // stays this worker's, though the worker may not ask for its type
+    // again.
+    size_t limit = refill ? 0 : 1;
     const int32_t filter = workers_[worker].typeFilter;
     if (maxTasks > 1 && layout_.servers() == 1) {
         const size_t share = waitList_.empty()
             ? queue_.movableCount(filter) / std::max<size_t>(myWorkers_.size(), 1) : 0;
         const size_t extra = std::min<size_t>(movable, share) + queue_.hardCount(worker);
-        limit = std::min<size_t>(maxTasks, 1 + extra);
+        limit = std::min<size_t>(maxTasks, limit + extra);
     } else if (maxTasks > 1 && layout_.servers() > 1) {
         limit = maxTasks;
     }
@@ -297,7 +301,7 @@ Server::sendFromQueue(int worker, const Selection &first, uint32_t maxTasks, uin
     const int node = layout_.nodeOf(worker);
     Selection selection = first;
     size_t sent = 0;
-    for (;;) {
+    while (sent < limit && ((sent == 0 && !refill) || selection.strict != STRICT_NODE)) {
         QueuedTask task = queue_.front(selection);
         DeliveredHeader delivered;
         delivered.id = task.id;
@@ -314,7 +318,7 @@ Server::sendFromQueue(int worker, const Selection &first, uint32_t maxTasks, uin
         writer.putBytes(task.payload, task.lengthWord & LENGTH_MASK);
         queue_.pop(selection);
         sent++;
-        if (sent >= limit || writer.size() > (1 << 20)
+        if (writer.size() > (1 << 20)
             || !queue_.select(worker, node, filter, layout_.servers() > 1, selection)
             || (!parallel_.empty() && reservedForParallel(filter, selection.lane->first))) {
             break;
@@ -337,10 +341,13 @@ Server::handleGet(int source, Reader &reader)
     state.maxTasks = request.maxTasks;
     state.movable = request.movable;
 
+    // With several servers a refill takes only tasks that could run
+    // nowhere else, like any prefetch.
     Selection selection;
-    if (queue_.select(source, layout_.nodeOf(source), request.typeFilter, false, selection)
+    const bool hardOnly = request.refill != 0 && layout_.servers() > 1;
+    if (queue_.select(source, layout_.nodeOf(source), request.typeFilter, hardOnly, selection)
         && (parallel_.empty() || !reservedForParallel(request.typeFilter, selection.lane->first))) {
-        sendFromQueue(source, selection, state.maxTasks, state.movable);
+        sendFromQueue(source, selection, state.maxTasks, state.movable, request.refill != 0);
         return;
     }
     if (!request.block) {

@@ -89,7 +89,8 @@ private:
     void serveWaiting();
     void tryParallel();
     void sendTask(int worker, const TaskHeader &header, const char *payload);
-    size_t sendFromQueue(int worker, const Selection &first, uint32_t maxTasks, uint32_t movable);
+    size_t sendFromQueue(int worker, const Selection &first, uint32_t maxTasks, uint32_t movable,
+                         bool refill = false);
     void sendToServer(int serverRank, int tag, Writer &writer, bool activity);
     uint64_t unmatchedMask() const;
     void startStealRound();

@@ -84,7 +84,8 @@ struct GetRequest {
     uint32_t maxTasks = 1;   // 1 plus the prefetch this worker accepts
     uint32_t movable = 0;    // of those, how many other workers could run
     uint8_t block = 1;       // 0 for iget
-    uint8_t padding[3] = {};
+    uint8_t refill = 0;      // 1: only extra tasks, to top up the prefetch
+    uint8_t padding[2] = {};
 };
 
 /* Per-server counters reported by adlb::stats. */
