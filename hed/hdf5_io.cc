@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <fcntl.h>
 #include <hdf5.h>
 #include <unistd.h>
 
@@ -31,13 +32,13 @@ conventions()
 bool
 is_hdf5_file(const std::string &path)
 {
-    FILE *file = std::fopen(path.c_str(), "rb");
-    if (file == nullptr) {
+    int fd = ::open(path.c_str(), O_RDONLY);
+    if (fd < 0) {
         return false;
     }
     unsigned char signature[8] = {0};
-    size_t count = std::fread(signature, 1, sizeof signature, file);
-    std::fclose(file);
+    ssize_t count = ::pread(fd, signature, sizeof signature, 0);
+    ::close(fd);
     static const unsigned char expected[8] = {0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
     return count == 8 && std::memcmp(signature, expected, 8) == 0;
 }

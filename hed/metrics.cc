@@ -136,7 +136,6 @@ metrics_value(const FileMetrics &metrics, bool with_skips)
 {
     const Partial &partial = metrics.partial;
     const PartialConfig &config = partial.config();
-    Value full = partial.result();
     Value out = Value::dict();
     out.set("n", Value::integer(int64_t(partial.n())));
     out.set("mse", Value::real(partial.mse()));
@@ -147,7 +146,7 @@ metrics_value(const FileMetrics &metrics, bool with_skips)
     out.set("r2", Value::real(partial.r2()));
     out.set("mean_error", Value::real(partial.mean_error()));
     out.set("sd_error", Value::real(partial.sd_error()));
-    out.set("mae_poly", *full.find("mae_poly"));
+    out.set("mae_poly", partial.mae_poly_value());
     for (size_t r = 0; r < config.ranges.size(); r++) {
         int k = config.ranges[r];
         Value table = Value::dict();

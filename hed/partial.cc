@@ -675,6 +675,16 @@ alpha_key(double alpha)
 }
 
 Value
+Partial::mae_poly_value() const
+{
+    Value poly = Value::dict();
+    for (size_t a = 0; a < config_.alphas.size(); a++) {
+        poly.set(alpha_key(config_.alphas[a]), Value::real(mae_poly(a)));
+    }
+    return poly;
+}
+
+Value
 Partial::sensitivity() const
 {
     Value out = Value::dict();
@@ -723,11 +733,7 @@ Partial::result() const
     out.set("r2", Value::real(r2()));
     out.set("mean_error", Value::real(mean_error()));
     out.set("sd_error", Value::real(sd_error()));
-    Value poly = Value::dict();
-    for (size_t a = 0; a < config_.alphas.size(); a++) {
-        poly.set(alpha_key(config_.alphas[a]), Value::real(mae_poly(a)));
-    }
-    out.set("mae_poly", std::move(poly));
+    out.set("mae_poly", mae_poly_value());
     for (size_t r = 0; r < config_.ranges.size(); r++) {
         int k = config_.ranges[r];
         Value table = Value::dict();

@@ -94,6 +94,8 @@ public:
     /// sd_error, mae_poly, rangesK (bins and out_of_range), skewness,
     /// excess_kurtosis, sensitivity and histogram. Undefined values are null.
     Value result() const;
+    /// \returns {ALPHA MAE-POLY ...}, ALPHA written as "2" for 2.0.
+    Value mae_poly_value() const;
     /// \returns precision, recall and F-beta of "sensitive" with counts.
     Value sensitivity() const;
     Value histogram() const;
