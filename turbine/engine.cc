@@ -67,28 +67,54 @@ Same(Tcl_Obj *value, const char *text)
     return std::strcmp(Tcl_GetString(value), text) == 0;
 }
 
+/* Appends a decimal integer and a separator to text. */
+void
+AppendNumber(std::string &text, long long value, char separator)
+{
+    char digits[24];
+    char *end = digits + sizeof digits;
+    char *start = end;
+    unsigned long long magnitude = value < 0 ? 0ULL - static_cast<unsigned long long>(value)
+                                             : static_cast<unsigned long long>(value);
+    do {
+        *--start = static_cast<char>('0' + magnitude % 10);
+        magnitude /= 10;
+    } while (magnitude != 0);
+    if (value < 0) {
+        *--start = '-';
+    }
+    text.append(start, end);
+    text.push_back(separator);
+}
+
 /*
  * CompactHeader --
  *
  *	Returns the first line of a compact payload (see engine.h): kind and
  *	future, then for a task the reply rank and retries, then for a map
- *	element the lambda's length.
+ *	element the lambda's length. Written by hand: snprintf cost a tenth
+ *	of an empty task.
  */
 std::string
-CompactHeader(char kind, Tcl_WideInt future, int replyRank, const char *retries, int lambdaLength)
+CompactHeader(char kind, Tcl_WideInt future, int replyRank, Tcl_Obj *retries, int lambdaLength)
 {
-    char line[128];
-    int length = 0;
+    std::string line;
+    line.reserve(64);
+    line.push_back(kind);
+    line.push_back(' ');
     if (kind == 'R') {
-        length = std::snprintf(line, sizeof line, "R %lld\n", static_cast<long long>(future));
-    } else if (kind == 'T') {
-        length = std::snprintf(line, sizeof line, "T %lld %d %.40s\n", static_cast<long long>(future),
-                               replyRank, retries);
-    } else {
-        length = std::snprintf(line, sizeof line, "A %lld %d %.40s %d\n", static_cast<long long>(future),
-                               replyRank, retries, lambdaLength);
+        AppendNumber(line, future, '\n');
+        return line;
     }
-    return std::string(line, length);
+    AppendNumber(line, future, ' ');
+    AppendNumber(line, replyRank, ' ');
+    Tcl_WideInt count = 0;
+    Tcl_GetWideIntFromObj(nullptr, retries, &count);
+    AppendNumber(line, count, kind == 'A' ? ' ' : '\n');
+    if (kind == 'A') {
+        AppendNumber(line, lambdaLength, '\n');
+    }
+    return line;
 }
 
 void
@@ -380,7 +406,7 @@ Engine::queue(Tcl_Obj *options, Tcl_Obj *script, bool consultJournal, Tcl_WideIn
     *future = newFuture();
     Tcl_Obj *payload = nullptr;
     if (parsed.plain()) {
-        std::string text = CompactHeader('T', *future, rank_, Tcl_GetString(parsed.retries), -1);
+        std::string text = CompactHeader('T', *future, rank_, parsed.retries, -1);
         AppendObj(text, script);
         payload = Tcl_NewStringObj(text.data(), static_cast<int>(text.size()));
     } else {
@@ -414,7 +440,7 @@ Engine::queueApply(Tcl_Obj *options, Tcl_Obj *lambda, Tcl_Obj *element, Tcl_Wide
     *future = newFuture();
     int lambdaLength = 0;
     const char *lambdaBytes = Tcl_GetStringFromObj(lambda, &lambdaLength);
-    std::string text = CompactHeader('A', *future, rank_, Tcl_GetString(parsed.retries), lambdaLength);
+    std::string text = CompactHeader('A', *future, rank_, parsed.retries, lambdaLength);
     text.append(lambdaBytes, lambdaLength);
     AppendObj(text, element);
     return put(parsed, Tcl_NewStringObj(text.data(), static_cast<int>(text.size())));

@@ -14,8 +14,8 @@ namespace hedflow::adlb {
 namespace {
 
 /* The work a worker may hold back from others by prefetching tasks that
- * any worker could run, judged by the length of its last task: 16 tasks
- * of 1 ms, 2 of 10 ms, none of 20 ms or more. For short tasks a get round
+ * any worker could run, judged by the mean length of its recent tasks: 16
+ * tasks of 1 ms, 2 of 10 ms, none of 20 ms or more. For short tasks a get round
  * trip, with an idle server slow to answer, is a large part of the cost. */
 constexpr uint64_t PREFETCH_WORK_NANOSECONDS = 20 * 1000 * 1000;
 
@@ -150,9 +150,18 @@ Client::requestTasks(int typeFilter, bool block, bool refill)
     request.maxTasks = 1 + prefetch_;
     request.block = block ? 1 : 0;
     request.refill = refill ? 1 : 0;
-    if (lastTask_ != 0) {
-        request.movable = static_cast<uint32_t>(std::min<uint64_t>(prefetch_, PREFETCH_WORK_NANOSECONDS / lastTask_));
+    // The tasks handed out since the last request ran in the time since,
+    // but for the one just handed out when this is a refill, so their mean
+    // length judges how much to prefetch: one clock read per request
+    // instead of one per task.
+    const uint64_t now = NowNanoseconds();
+    const uint64_t finished = refill ? handedOut_ - std::min<uint64_t>(handedOut_, 1) : handedOut_;
+    if (finished > 0) {
+        const uint64_t meanTask = std::max<uint64_t>(1, (now - windowStart_) / finished);
+        request.movable = static_cast<uint32_t>(std::min<uint64_t>(prefetch_, PREFETCH_WORK_NANOSECONDS / meanTask));
     }
+    windowStart_ = now;
+    handedOut_ = 0;
     const int server = layout_.serverOf(layout_.rank());
     CheckMpi(MPI_Send(&request, sizeof request, MPI_BYTE, server, TAG_GET, comm_), "MPI_Send");
 }
@@ -196,7 +205,7 @@ Client::takePrefetched(int typeFilter, Task &task)
     }
     task = std::move(*found);
     prefetched_.erase(found);
-    lastHandedOut_ = NowNanoseconds();
+    handedOut_++;
 
     // Ask for more before the last few run out, so the reply (an idle
     // server may answer late) arrives while those run. The request does
@@ -231,10 +240,6 @@ Client::get(int typeFilter, bool block, Task &task)
     if (ended_) {
         return false;
     }
-    // The time since the last task was handed out is what it took.
-    if (lastHandedOut_ != 0) {
-        lastTask_ = std::max<uint64_t>(1, NowNanoseconds() - lastHandedOut_);
-    }
     if (refillPending_) {
         refillPending_ = false;
         receiveTasks();
@@ -251,6 +256,8 @@ Client::get(int typeFilter, bool block, Task &task)
 
     requestTasks(typeFilter, block, false);
     receiveTasks();
+    // The wait for the reply is no task's time.
+    windowStart_ = NowNanoseconds();
     if (ended_) {
         return false;
     }

@@ -110,10 +110,10 @@ private:
     uint32_t prefetch_;
     uint64_t taskSequence_ = 0;
     uint64_t putsSent_ = 0;
-    // When the last get handed out a task; the time until the next get
-    // is what that task took (lastTask_).
-    uint64_t lastHandedOut_ = 0;
-    uint64_t lastTask_ = 0;
+    // Tasks handed out since windowStart_ (a request, or the reply to a
+    // blocking one): their mean length sets the next request's prefetch.
+    uint64_t windowStart_ = 0;
+    uint64_t handedOut_ = 0;
     // A non-blocking request for more tasks is on its way.
     bool refillPending_ = false;
     int nextCreateServer_;
