@@ -5,9 +5,7 @@
  */
 #include "engine.h"
 
-#include <time.h>
-
-#include <cstdio>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <string>
@@ -48,9 +46,8 @@ constexpr uint64_t REPLY_AGE_NANOSECONDS = 1000 * 1000;
 uint64_t
 NowNanoseconds()
 {
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return static_cast<uint64_t>(now.tv_sec) * 1000000000u + static_cast<uint64_t>(now.tv_nsec);
+    return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+        std::chrono::steady_clock::now().time_since_epoch()).count());
 }
 
 bool

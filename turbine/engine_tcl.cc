@@ -37,6 +37,17 @@ GetFuture(Tcl_Interp *interp, Tcl_Obj *value, Tcl_WideInt *future)
     return Tcl_GetWideIntFromObj(interp, value, future);
 }
 
+/* Reads the arguments of an internal command that takes one future. */
+int
+OneFuture(Tcl_Interp *interp, int objc, Tcl_Obj *const objv[], Tcl_WideInt *future)
+{
+    if (objc != 2) {
+        Tcl_WrongNumArgs(interp, 1, objv, "future");
+        return TCL_ERROR;
+    }
+    return GetFuture(interp, objv[1], future);
+}
+
 /*
  *----------------------------------------------------------------------
  * turbine::submit --
@@ -213,11 +224,7 @@ int
 HasOutcomeCmd(ClientData data, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
 {
     Tcl_WideInt future = 0;
-    if (objc != 2) {
-        Tcl_WrongNumArgs(interp, 1, objv, "future");
-        return TCL_ERROR;
-    }
-    if (GetFuture(interp, objv[1], &future) != TCL_OK) {
+    if (OneFuture(interp, objc, objv, &future) != TCL_OK) {
         return TCL_ERROR;
     }
     Tcl_SetObjResult(interp, Tcl_NewBooleanObj(EngineOf(data).hasOutcome(future)));
@@ -228,11 +235,7 @@ int
 OutcomeCmd(ClientData data, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
 {
     Tcl_WideInt future = 0;
-    if (objc != 2) {
-        Tcl_WrongNumArgs(interp, 1, objv, "future");
-        return TCL_ERROR;
-    }
-    if (GetFuture(interp, objv[1], &future) != TCL_OK) {
+    if (OneFuture(interp, objc, objv, &future) != TCL_OK) {
         return TCL_ERROR;
     }
     Tcl_Obj *outcome = EngineOf(data).outcome(future);
@@ -265,11 +268,7 @@ int
 WatchCmd(ClientData data, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
 {
     Tcl_WideInt future = 0;
-    if (objc != 2) {
-        Tcl_WrongNumArgs(interp, 1, objv, "future");
-        return TCL_ERROR;
-    }
-    if (GetFuture(interp, objv[1], &future) != TCL_OK) {
+    if (OneFuture(interp, objc, objv, &future) != TCL_OK) {
         return TCL_ERROR;
     }
     EngineOf(data).watch(future);
