@@ -403,7 +403,7 @@ private:
     std::string path_;
     ReadOptions options_;
     int fd_ = -1;
-    std::unique_ptr<char[]> buffer_;   // capacity_ bytes, then buffer_padding zeros
+    std::unique_ptr<char[]> buffer_;   // capacity_ bytes, then buffer_padding bytes
     size_t capacity_ = 0;
     size_t begin_ = 0;
     size_t end_ = 0;
@@ -541,10 +541,13 @@ TextSource::fill_buffer()
         eof_ = true;
     }
     end_ += size_t(count);
+    // The scanners may load up to 16 bytes past the last newline: make
+    // them defined bytes (memory checkers flag stale or unset ones).
+    std::memset(buffer_.get() + end_, 0, buffer_padding);
 }
 
 /// Replaces the buffer by one of \a capacity bytes that starts with the
-/// \a kept bytes at \a start, followed by buffer_padding zero bytes.
+/// \a kept bytes at \a start, followed by buffer_padding bytes.
 void
 TextSource::allocate_buffer(size_t capacity, const char *start, size_t kept)
 {
