@@ -42,16 +42,16 @@ public:
 
     RecordScratch()
     {
-        records.y.swap(kept().y);
-        records.p.swap(kept().p);
+        records.y.swap(thread_records().y);
+        records.p.swap(thread_records().p);
         records.clear();
         records.with_ids = false;
     }
     ~RecordScratch()
     {
         if (records.y.capacity() <= kept_rows && records.p.capacity() <= kept_rows) {
-            records.y.swap(kept().y);
-            records.p.swap(kept().p);
+            records.y.swap(thread_records().y);
+            records.p.swap(thread_records().p);
         }
     }
     RecordScratch(const RecordScratch &) = delete;
@@ -60,7 +60,7 @@ public:
     Batch records;
 
 private:
-    static Batch &kept()
+    static Batch &thread_records()
     {
         thread_local Batch batch;
         return batch;
