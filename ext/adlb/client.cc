@@ -150,18 +150,20 @@ Client::requestTasks(int typeFilter, bool block, bool refill)
     request.maxTasks = 1 + prefetch_;
     request.block = block ? 1 : 0;
     request.refill = refill ? 1 : 0;
-    // The tasks handed out since the last request ran in the time since,
-    // but for the one just handed out when this is a refill, so their mean
-    // length judges how much to prefetch: one clock read per request
-    // instead of one per task.
-    const uint64_t now = NowNanoseconds();
-    const uint64_t finished = refill ? handedOut_ - std::min<uint64_t>(handedOut_, 1) : handedOut_;
+    // The tasks handed out since windowStart_ ran in the time since, but
+    // for the one just handed out when this is a refill: their mean length
+    // judges how much to prefetch, with one clock read per request instead
+    // of one per task. With none finished, the last judgment stands.
+    const uint64_t running = refill ? std::min<uint64_t>(handedOut_, 1) : 0;
+    const uint64_t finished = handedOut_ - running;
     if (finished > 0) {
+        const uint64_t now = NowNanoseconds();
         const uint64_t meanTask = std::max<uint64_t>(1, (now - windowStart_) / finished);
-        request.movable = static_cast<uint32_t>(std::min<uint64_t>(prefetch_, PREFETCH_WORK_NANOSECONDS / meanTask));
+        movable_ = static_cast<uint32_t>(std::min<uint64_t>(prefetch_, PREFETCH_WORK_NANOSECONDS / meanTask));
+        windowStart_ = now;
+        handedOut_ = running;
     }
-    windowStart_ = now;
-    handedOut_ = 0;
+    request.movable = movable_;
     const int server = layout_.serverOf(layout_.rank());
     CheckMpi(MPI_Send(&request, sizeof request, MPI_BYTE, server, TAG_GET, comm_), "MPI_Send");
 }
@@ -241,10 +243,19 @@ Client::get(int typeFilter, bool block, Task &task)
         return false;
     }
     if (refillPending_) {
-        refillPending_ = false;
-        receiveTasks();
-        if (ended_) {
-            return false;
+        // The reply is taken once it is here, or when nothing prefetched
+        // is left for this get. The probe also lets MPI move the request
+        // on: it may sit in this rank's send queue until MPI is called.
+        int arrived = 0;
+        CheckMpi(MPI_Iprobe(layout_.serverOf(layout_.rank()), TAG_TASKS_REPLY, comm_, &arrived,
+                            MPI_STATUS_IGNORE),
+                 "MPI_Iprobe");
+        if (arrived || prefetchedCount(typeFilter) == 0) {
+            refillPending_ = false;
+            receiveTasks();
+            if (ended_) {
+                return false;
+            }
         }
     }
     if (takePrefetched(typeFilter, task)) {
@@ -258,6 +269,7 @@ Client::get(int typeFilter, bool block, Task &task)
     receiveTasks();
     // The wait for the reply is no task's time.
     windowStart_ = NowNanoseconds();
+    handedOut_ = 0;
     if (ended_) {
         return false;
     }

@@ -114,6 +114,7 @@ private:
     // blocking one): their mean length sets the next request's prefetch.
     uint64_t windowStart_ = 0;
     uint64_t handedOut_ = 0;
+    uint32_t movable_ = 0;
     // A non-blocking request for more tasks is on its way.
     bool refillPending_ = false;
     int nextCreateServer_;
