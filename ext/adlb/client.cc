@@ -15,8 +15,8 @@ namespace {
 
 /* The work a worker may hold back from others by prefetching tasks that
  * any worker could run, judged by the mean length of its recent tasks: 16
- * tasks of 1 ms, 2 of 10 ms, none of 20 ms or more. For short tasks a get round
- * trip, with an idle server slow to answer, is a large part of the cost. */
+ * tasks of 1 ms, 2 of 10 ms, none of 20 ms or more. For short tasks, a get
+ * round trip is a large part of the cost, more so when the server sleeps. */
 constexpr uint64_t PREFETCH_WORK_NANOSECONDS = 20 * 1000 * 1000;
 
 } // namespace
@@ -150,10 +150,10 @@ Client::requestTasks(int typeFilter, bool block, bool refill)
     request.maxTasks = 1 + prefetch_;
     request.block = block ? 1 : 0;
     request.refill = refill ? 1 : 0;
-    // The tasks handed out since windowStart_ ran in the time since, but
-    // for the one just handed out when this is a refill: their mean length
-    // judges how much to prefetch, with one clock read per request instead
-    // of one per task. With none finished, the last judgment stands.
+    // The tasks handed out since windowStart_ ran in the time since, except
+    // the one just handed out when this is a refill. Their mean length sets
+    // the prefetch, with one clock read per request instead of one per
+    // task. With none finished, the last setting stands.
     const uint64_t running = refill ? std::min<uint64_t>(handedOut_, 1) : 0;
     const uint64_t finished = handedOut_ - running;
     if (finished > 0) {
@@ -209,10 +209,10 @@ Client::takePrefetched(int typeFilter, Task &task)
     prefetched_.erase(found);
     handedOut_++;
 
-    // Ask for more before the last few run out, so the reply (an idle
-    // server may answer late) arrives while those run. The request does
-    // not block at the server, so this rank never counts as idle there,
-    // and it brings only tasks that prefetch allows.
+    // Request more before the last few run out, so the reply (late when
+    // the server sleeps) arrives while those run. The request does not
+    // block at the server, so this rank never counts as idle there, and it
+    // brings only tasks that prefetch allows.
     if (!refillPending_ && prefetch_ > 0 && prefetched_.size() <= prefetch_ / 4) {
         requestTasks(typeFilter, false, true);
         refillPending_ = true;

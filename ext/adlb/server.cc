@@ -276,14 +276,14 @@ Server::sendFromQueue(int worker, const Selection &first, uint32_t maxTasks, uin
                       bool refill)
 {
     // Prefetch: with one server, a worker may take as many movable tasks
-    // of its type as it asks for (the client judges by its tasks' length),
-    // up to its share of the queue, and none while other workers wait.
-    // Any worker may take the tasks targeted to it alone (results on
-    // their way back to a submitter, for example). With several servers,
-    // only those, so that no prefetched task is missing from a steal.
-    // A refill brings extra tasks only, never a node-targeted one: it
-    // stays this worker's, though the worker may not ask for its type
-    // again.
+    // of its type as its request allows (the client sets that by its
+    // tasks' length), up to its share of the queue, and none while other
+    // workers wait. Any worker may take the tasks targeted to it alone
+    // (results on their way back to a submitter, for example). With
+    // several servers, only those, so that no prefetched task is missing
+    // from a steal. A refill brings extra tasks only, never a
+    // node-targeted one: delivered, that task is this worker's alone,
+    // though the worker may not request its type again.
     size_t limit = refill ? 0 : 1;
     const int32_t filter = workers_[worker].typeFilter;
     if (maxTasks > 1 && layout_.servers() == 1) {
