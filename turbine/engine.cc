@@ -38,10 +38,8 @@ enum Word {
 /* The words of a task payload in its dict form. */
 constexpr int TASK_LENGTH = 16;
 
-/* Held messages go out once this many wait, or once the oldest is this
- * old when the rank next takes a task. */
+/* Puts held in a batch go out once this many wait. */
 constexpr size_t BATCH_LIMIT = 64;
-constexpr uint64_t REPLY_AGE_NANOSECONDS = 1000 * 1000;
 
 uint64_t
 NowNanoseconds()
@@ -181,6 +179,7 @@ Engine::outcome(Tcl_WideInt future) const
 void
 Engine::setOutcome(Tcl_WideInt future, Tcl_Obj *outcome)
 {
+    issued_.erase(future);
     Tcl_IncrRefCount(outcome);
     auto [slot, inserted] = outcomes_.emplace(future, outcome);
     if (!inserted) {
@@ -197,6 +196,7 @@ Engine::forget(Tcl_WideInt future)
         Tcl_DecrRefCount(found->second);
         outcomes_.erase(found);
     }
+    issued_.erase(future);
     watched_.erase(future);
 }
 
@@ -287,9 +287,9 @@ Engine::readOptions(Tcl_Obj *options, TaskOptions &parsed)
 /*
  * Engine::put --
  *
- *	Puts a task: an untargeted or hard-targeted one through adlb's C
- *	table (held while a batch is open and it is untargeted), the others
- *	through adlb::put and adlb::dput, which check and read every option.
+ *	Puts a task: an untargeted one through adlb's C table (held while a
+ *	batch is open), the others through adlb::put and adlb::dput, which
+ *	check every option and name a wrong target in their errors.
  */
 int
 Engine::put(const TaskOptions &parsed, Tcl_Obj *payload)
@@ -300,13 +300,18 @@ Engine::put(const TaskOptions &parsed, Tcl_Obj *payload)
     int type = -1;
     int priority = 0;
     int target = -1;
-    const bool direct = !dataflow && (!targeted || (!parsed.soft && !parsed.node))
-        && (type = adlb_ != nullptr ? adlb_->typeIndex(Tcl_GetString(parsed.type)) : -1) >= 0
-        && Tcl_GetIntFromObj(nullptr, parsed.priority, &priority) == TCL_OK
-        && (!targeted || Tcl_GetIntFromObj(nullptr, parsed.target, &target) == TCL_OK);
+    if (Tcl_GetIntFromObj(interp_, parsed.priority, &priority) != TCL_OK) {
+        Tcl_DecrRefCount(payload);
+        return TCL_ERROR;
+    }
+    // A task submitted by a running task outranks the queued tasks of the
+    // level above, so a task that waits gets its own work done first
+    // instead of nesting more waiting tasks inside its wait.
+    priority += nestedTasks_;
+    const bool direct = !dataflow && !targeted && (type = adlb_->typeIndex(Tcl_GetString(parsed.type))) >= 0;
 
     int code = TCL_OK;
-    if (direct && batchDepth_ > 0 && target < 0) {
+    if (direct && batchDepth_ > 0) {
         if (!puts_.empty() && (type != putsType_ || priority != putsPriority_)) {
             code = flushPuts();
         }
@@ -333,8 +338,10 @@ Engine::put(const TaskOptions &parsed, Tcl_Obj *payload)
         }
         command[words++] = words_[OPT_TYPE];
         command[words++] = parsed.type;
+        Tcl_Obj *raised = Tcl_NewIntObj(priority);
+        Tcl_IncrRefCount(raised);
         command[words++] = words_[OPT_PRIORITY];
-        command[words++] = parsed.priority;
+        command[words++] = raised;
         if (targeted) {
             command[words++] = words_[OPT_TARGET];
             command[words++] = parsed.target;
@@ -346,6 +353,7 @@ Engine::put(const TaskOptions &parsed, Tcl_Obj *payload)
         }
         command[words++] = payload;
         code = Tcl_EvalObjv(interp_, words, command, TCL_EVAL_GLOBAL);
+        Tcl_DecrRefCount(raised);
         if (code == TCL_OK) {
             Tcl_ResetResult(interp_);
         }
@@ -387,6 +395,11 @@ Engine::endBatch()
 int
 Engine::queue(Tcl_Obj *options, Tcl_Obj *script, bool consultJournal, Tcl_WideInt *future)
 {
+    if (adlb_ == nullptr) {
+        Tcl_SetObjResult(interp_, Tcl_NewStringObj("turbine: call turbine::init before submitting tasks", -1));
+        Tcl_SetErrorCode(interp_, "TURBINE", "STATE", "UNINITIALIZED", (char *)NULL);
+        return TCL_ERROR;
+    }
     TaskOptions parsed;
     if (readOptions(options, parsed) != TCL_OK) {
         return TCL_ERROR;
@@ -421,6 +434,9 @@ Engine::queue(Tcl_Obj *options, Tcl_Obj *script, bool consultJournal, Tcl_WideIn
 int
 Engine::queueApply(Tcl_Obj *options, Tcl_Obj *lambda, Tcl_Obj *element, Tcl_WideInt *future)
 {
+    if (adlb_ == nullptr) {
+        return queue(options, lambda, false, future);
+    }
     TaskOptions parsed;
     if (readOptions(options, parsed) != TCL_OK) {
         return TCL_ERROR;
@@ -446,7 +462,10 @@ Engine::queueApply(Tcl_Obj *options, Tcl_Obj *lambda, Tcl_Obj *element, Tcl_Wide
 void
 Engine::arrive(Tcl_WideInt future, Tcl_Obj *outcome)
 {
-    setOutcome(future, outcome);
+    // The outcome of a forgotten future is not kept.
+    if (issued_.count(future) != 0) {
+        setOutcome(future, outcome);
+    }
     Tcl_Obj *status = nullptr;
     Tcl_ListObjIndex(nullptr, outcome, 0, &status);
     if (status != nullptr && Same(status, "error")) {
@@ -569,12 +588,16 @@ Engine::runCompact(Tcl_WideInt id, const char *bytes, size_t length)
         Tcl_SetErrorCode(interp_, "TURBINE", "PAYLOAD", (char *)NULL);
         return TCL_ERROR;
     }
-    const char *body = newline + 1;
-    const int bodyLength = static_cast<int>(end - body);
-
+    const int bodyLength = static_cast<int>(end - newline - 1);
     if (kind == 'R') {
-        return arriveAndStore(future, Tcl_NewStringObj(body, bodyLength));
+        return arriveAndStore(future, Tcl_NewStringObj(newline + 1, bodyLength));
     }
+
+    // The payload lies in adlb's get buffer, which the next get reuses: a
+    // script that waits takes other tasks. So the script runs from a copy,
+    // which a failed attempt's retries read too.
+    const std::string copy(newline + 1, bodyLength);
+    const char *body = copy.data();
 
     // A task that waits may run this one inside it; this one has no
     // inputs, so turbine::inputs is empty while it runs.
@@ -591,18 +614,32 @@ Engine::runCompact(Tcl_WideInt id, const char *bytes, size_t length)
         code = Tcl_EvalObjv(interp_, 3, words, TCL_EVAL_GLOBAL);
         Tcl_DecrRefCount(lambda);
     } else {
-        // The payload's buffer is reused if the script waits and takes
-        // other tasks, so it runs from a copy. Evaluated once, it costs
-        // less parsed directly than compiled to bytecode first.
-        const std::string copy(body, bodyLength);
-        code = Tcl_EvalEx(interp_, copy.data(), bodyLength, TCL_EVAL_GLOBAL);
+        // Evaluated once, it costs less parsed directly than compiled to
+        // bytecode first.
+        code = Tcl_EvalEx(interp_, body, bodyLength, TCL_EVAL_GLOBAL);
     }
     Tcl_Obj *value = Tcl_GetObjResult(interp_);
     Tcl_IncrRefCount(value);
     Tcl_Obj *returnOptions = nullptr;
-    if (code != TCL_OK && code != TCL_RETURN) {
+    if (code != TCL_OK) {
         returnOptions = Tcl_GetReturnOptions(interp_, code);
         Tcl_IncrRefCount(returnOptions);
+    }
+    if (code == TCL_RETURN) {
+        // A return at the script's top level ends it like the end of a
+        // procedure: with the code it names (-code, ok by default).
+        Tcl_Obj *named = nullptr;
+        Tcl_Obj *key = Tcl_NewStringObj("-code", -1);
+        Tcl_IncrRefCount(key);
+        Tcl_DictObjGet(nullptr, returnOptions, key, &named);
+        Tcl_DecrRefCount(key);
+        if (named == nullptr || Tcl_GetIntFromObj(nullptr, named, &code) != TCL_OK) {
+            code = TCL_OK;
+        }
+        if (code == TCL_OK) {
+            Tcl_DecrRefCount(returnOptions);
+            returnOptions = nullptr;
+        }
     }
     Tcl_ResetResult(interp_);
     Tcl_DecrRefCount(swapInputs(outerInputs));
@@ -644,42 +681,15 @@ Engine::reply(Tcl_WideInt future, int replyRank, Tcl_Obj *outcome)
         return arriveAndStore(future, outcome);
     }
 
+    // Sent at once: held until the next task, it could wait for the whole
+    // of a long one.
     Tcl_IncrRefCount(outcome);
     std::string payload = CompactHeader('R', future, -1, nullptr, -1);
     AppendObj(payload, outcome);
     Tcl_DecrRefCount(outcome);
-    replies_[replyRank].push_back(std::move(payload));
-    if (buffered_++ == 0) {
-        oldestNanoseconds_ = NowNanoseconds();
-    }
-    if (buffered_ >= BATCH_LIMIT) {
-        return flushReplies();
-    }
-    return TCL_OK;
-}
-
-int
-Engine::flushReplies()
-{
-    int code = TCL_OK;
-    for (auto &[destination, payloads] : replies_) {
-        if (payloads.empty()) {
-            continue;
-        }
-        std::vector<const char *> bytes;
-        std::vector<size_t> lengths;
-        for (const std::string &payload : payloads) {
-            bytes.push_back(payload.data());
-            lengths.push_back(payload.size());
-        }
-        if (code == TCL_OK) {
-            code = adlb_->putMany(interp_, noticeType_, 0, destination, bytes.data(), lengths.data(),
-                                  bytes.size());
-        }
-        payloads.clear();
-    }
-    buffered_ = 0;
-    return code;
+    const char *bytes = payload.data();
+    const size_t length = payload.size();
+    return adlb_->putMany(interp_, noticeType_, 0, replyRank, &bytes, &length, 1);
 }
 
 int
@@ -695,19 +705,12 @@ Engine::takeTask(bool showProgress, bool *ended)
     if (code != TCL_OK) {
         return code;
     }
-    const int filter = onlyNotices_ ? noticeType_ : -1;
-    if (buffered_ > 0 && (adlb_->prefetched(filter) == 0
-                          || NowNanoseconds() - oldestNanoseconds_ >= REPLY_AGE_NANOSECONDS)) {
-        // Results wait while the next task is already here. They go out
-        // before a get that needs the server, because that get may block.
-        if ((code = flushReplies()) != TCL_OK) {
-            return code;
-        }
-    }
+    const bool onlyNotices = onlyNotices_ || nestedTasks_ >= MAX_NESTED_TASKS;
+    const int filter = onlyNotices ? noticeType_ : -1;
 
     if (progress_ && showProgress) {
         Tcl_Obj *options = Tcl_NewListObj(0, nullptr);
-        if (onlyNotices_) {
+        if (onlyNotices) {
             Tcl_ListObjAppendElement(nullptr, options, words_[OPT_TYPE]);
             Tcl_ListObjAppendElement(nullptr, options, Tcl_NewStringObj("notice", -1));
         }
@@ -718,13 +721,17 @@ Engine::takeTask(bool showProgress, bool *ended)
         Tcl_IncrRefCount(task);
         Tcl_ResetResult(interp_);
         *ended = IsEmpty(task);
+        nestedTasks_++;
         code = *ended ? TCL_OK : handleTask(task);
+        nestedTasks_--;
         Tcl_DecrRefCount(task);
         return code;
     }
 
     HedflowAdlbTask task;
-    const int taken = adlb_->get(interp_, filter, 1, &task);
+    // Inside a task that waits, the server's choice by priority puts the
+    // waiting task's own work first (see put).
+    const int taken = adlb_->get(interp_, filter, 1, nestedTasks_ > 0, &task);
     if (taken < 0) {
         return TCL_ERROR;
     }
@@ -739,8 +746,11 @@ Engine::takeTask(bool showProgress, bool *ended)
         Tcl_SetErrorCode(interp_, "TURBINE", "TASK", "PARALLEL", (char *)NULL);
         return TCL_ERROR;
     }
-    return handlePayload(static_cast<Tcl_WideInt>(task.id), task.payload, task.length, task.binary != 0,
+    nestedTasks_++;
+    code = handlePayload(static_cast<Tcl_WideInt>(task.id), task.payload, task.length, task.binary != 0,
                          nullptr);
+    nestedTasks_--;
+    return code;
 }
 
 int
@@ -782,13 +792,16 @@ int
 Engine::waitAll(const char *command, Tcl_Obj *futures)
 {
     int count = 0;
-    Tcl_Obj **items = nullptr;
-    if (Tcl_ListObjGetElements(interp_, futures, &count, &items) != TCL_OK) {
+    Tcl_Obj **elements = nullptr;
+    if (Tcl_ListObjGetElements(interp_, futures, &count, &elements) != TCL_OK) {
         return TCL_ERROR;
     }
-    // The list may shrink under us if a task rewrites the caller's
-    // variable, so hold it.
-    Tcl_IncrRefCount(futures);
+    // A task run while this waits may change the list's representation,
+    // which frees its element array, so the elements are held apart.
+    std::vector<Tcl_Obj *> items(elements, elements + count);
+    for (Tcl_Obj *item : items) {
+        Tcl_IncrRefCount(item);
+    }
     std::vector<Tcl_WideInt> ids(count);
     std::vector<Tcl_WideInt> pending;
     std::unordered_set<Tcl_WideInt> seen;
@@ -807,9 +820,19 @@ Engine::waitAll(const char *command, Tcl_Obj *futures)
             continue;
         }
         if (ids[i] < 0) {
-            if (outcomes_.count(ids[i]) == 0) {
-                pending.push_back(ids[i]);
+            if (outcomes_.count(ids[i]) != 0) {
+                continue;
             }
+            if (issued_.count(ids[i]) == 0) {
+                Tcl_SetObjResult(interp_, Tcl_ObjPrintf(
+                    "%s: future %s has no value on this rank: it was forgotten, or another rank submitted it",
+                    command, Tcl_GetString(items[i])));
+                Tcl_SetErrorCode(interp_, "TURBINE", "ARGUMENT", "FUTURE", Tcl_GetString(items[i]),
+                                 (char *)NULL);
+                code = TCL_ERROR;
+                break;
+            }
+            pending.push_back(ids[i]);
             continue;
         }
         code = evaluate({words_[CMD_SUBSCRIBE_DATUM], items[i]});
@@ -831,8 +854,9 @@ Engine::waitAll(const char *command, Tcl_Obj *futures)
         if (ids[i] < 0) {
             stored = outcome(ids[i]);
             if (stored == nullptr) {
+                // A task run during the wait forgot it.
                 Tcl_SetObjResult(interp_, Tcl_ObjPrintf(
-                    "%s: future %s has no value here: it was forgotten or belongs to another rank",
+                    "%s: future %s has no value on this rank: it was forgotten, or another rank submitted it",
                     command, Tcl_GetString(items[i])));
                 Tcl_SetErrorCode(interp_, "TURBINE", "ARGUMENT", "FUTURE", Tcl_GetString(items[i]),
                                  (char *)NULL);
@@ -861,7 +885,9 @@ Engine::waitAll(const char *command, Tcl_Obj *futures)
         }
         Tcl_ListObjAppendElement(nullptr, values, value);
     }
-    Tcl_DecrRefCount(futures);
+    for (Tcl_Obj *item : items) {
+        Tcl_DecrRefCount(item);
+    }
 
     if (code == TCL_OK && firstError != nullptr) {
         auto field = [&](const char *name) {

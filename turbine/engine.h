@@ -60,7 +60,11 @@ public:
      * adlb package initialized; returns a Tcl code. */
     int configure(int rank, bool onlyNotices, bool progress);
 
-    Tcl_WideInt newFuture() { return --lastFuture_; }
+    Tcl_WideInt newFuture()
+    {
+        issued_.insert(--lastFuture_);
+        return lastFuture_;
+    }
 
     bool hasOutcome(Tcl_WideInt future) const { return outcomes_.count(future) != 0; }
     /* The outcome of future, or nullptr when it has not arrived. */
@@ -91,6 +95,11 @@ public:
 
     /* Runs one task dict returned by adlb::get. */
     int handleTask(Tcl_Obj *task);
+
+    /* A rank waiting inside this many nested tasks takes only notices and
+     * results: every task that waits would otherwise take the next queued
+     * task, itself perhaps one that waits, without bound. */
+    static constexpr int MAX_NESTED_TASKS = 64;
 
     /* While a batch is open, untargeted puts wait in this rank and go
      * out together: once 64 wait, before this rank takes a task, and when
@@ -126,7 +135,6 @@ private:
     int readOptions(Tcl_Obj *options, TaskOptions &parsed);
     int put(const TaskOptions &parsed, Tcl_Obj *payload);
     int flushPuts();
-    int flushReplies();
 
     /* Takes the next task and runs it, or sets *ended once the run has
      * ended. showProgress: wait through turbine::progressGet when the
@@ -149,6 +157,10 @@ private:
     Counts counts_;
 
     std::unordered_map<Tcl_WideInt, Tcl_Obj *> outcomes_;
+    // Futures of this rank whose outcomes have not arrived; an outcome of
+    // a forgotten future is dropped when it comes.
+    std::unordered_set<Tcl_WideInt> issued_;
+    int nestedTasks_ = 0;
     std::unordered_set<Tcl_WideInt> noticed_;
     std::unordered_set<Tcl_WideInt> watched_;
     Tcl_Obj *inputs_;
@@ -162,12 +174,6 @@ private:
     std::vector<std::string> puts_;
     int putsType_ = -1;
     int putsPriority_ = 0;
-
-    // Results for other ranks, sent together before this rank may block,
-    // once 64 wait, or once the oldest is 1 ms old.
-    std::map<int, std::vector<std::string>> replies_;
-    size_t buffered_ = 0;
-    uint64_t oldestNanoseconds_ = 0;
 
     // Shared constant words, made once (see WORDS in engine.cc).
     std::vector<Tcl_Obj *> words_;

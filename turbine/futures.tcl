@@ -59,6 +59,12 @@ proc turbine::ParseTaskOptions {usage arguments extra} {
     }
     if {[dict get $options -target] ne ""} {
         CheckCount -target [dict get $options -target]
+        variable leaderWorks
+        if {[dict get $options -target] == 0 && !$leaderWorks && ![dict get $options -soft]
+                && ![dict get $options -node]} {
+            return -code error -errorcode {TURBINE ARGUMENT -target 0} \
+                "invalid -target 0: rank 0 is the leader, which runs no tasks; start with turbine::init -leader_works 1, add -soft, or target a worker rank"
+        }
     }
     variable userTypes
     if {[dict get $options -type] ni [list work {*}$userTypes]} {

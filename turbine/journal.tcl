@@ -32,6 +32,18 @@ proc turbine::journalOpen {base rank} {
             "journal folder \"$folder\" does not exist; create it or choose another -journal path"
     }
     set shard $base.rank$rank
+    # A run killed while writing left a torn record at the end of this
+    # rank's shard. Records appended after it would be read as its rest,
+    # so it is cut off first.
+    if {[file exists $shard]} {
+        set channel [open $shard {RDWR BINARY}]
+        set complete [journalParse $shard [read $channel]]
+        if {$complete < [file size $shard]} {
+            log -always warn "journal $shard: removing a record cut short at byte $complete, left by a run that was killed"
+            chan truncate $channel $complete
+        }
+        close $channel
+    }
     if {[catch {open $shard {WRONLY CREAT APPEND BINARY}} channel]} {
         return -code error -errorcode [list TURBINE JOURNAL OPEN $shard] \
             "cannot open journal \"$shard\" for appending: $channel"
@@ -60,6 +72,7 @@ proc turbine::journalLoad {} {
 #
 #	Adds the complete records of one shard's bytes to the entries; the
 #	first result recorded for a key wins. A torn record ends the shard.
+#	Returns the length of the complete records.
 proc turbine::journalParse {shard data} {
     variable journalEntries
     set position 0
@@ -87,6 +100,7 @@ proc turbine::journalParse {shard data} {
         }
         set position [expr {$end + 1}]
     }
+    return $position
 }
 
 # turbine::journalLookup --

@@ -76,8 +76,9 @@ proc turbine::init {args} {
 
     if {[dict get $options -journal] ne "" && $role ne "server"} {
         journalOpen [dict get $options -journal] $rank
+        # Every rank that runs tasks loads it: tasks submit keyed tasks too.
+        set found [journalLoad]
         if {$role eq "leader"} {
-            set found [journalLoad]
             if {$found > 0} {
                 log info "journal [dict get $options -journal]: $found completed tasks will not run again"
             }
@@ -123,6 +124,9 @@ proc turbine::run {body} {
             } on error {message details} {
                 log -always error "workflow body failed: [dict get $details -errorinfo]"
                 adlb::fail 1 "workflow body failed on the leader: $message"
+            } on return {} {
+                # A return ends the body early, like the end of a script;
+                # the run still ends on every rank.
             }
             Drain
             progressFinish

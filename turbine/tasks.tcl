@@ -79,9 +79,16 @@ proc turbine::RunTask {taskId payload {firstAttempt {}}} {
                 break
             }
             if {$code != 1} {
-                set result "task script ended with [lindex {ok error return break continue} $code] outside a loop"
+                set name [lindex {ok error return break continue} $code]
+                set result "task script ended with [expr {$name ne "" ? $name : "code $code"}] outside a loop"
                 dict set options -errorcode {TURBINE TASK CONTROL}
                 dict set options -errorinfo $result
+            }
+            if {![dict exists $options -errorinfo]} {
+                dict set options -errorinfo $result
+            }
+            if {![dict exists $options -errorcode]} {
+                dict set options -errorcode NONE
             }
             if {$attempt < $attempts} {
                 log -always warn "task $taskId (future $future[expr {$key ne "" ? ", key $key" : ""}]) attempt $attempt of $attempts failed: $result; retrying"
@@ -152,7 +159,10 @@ proc turbine::CollectFailures {} {
 }
 
 proc turbine::CompareFailures {a b} {
-    return [expr {[dict get $a task] - [dict get $b task]}]
+    # Task ids pass 2^40, so their difference is no valid -command result.
+    set x [dict get $a task]
+    set y [dict get $b task]
+    return [expr {$x < $y ? -1 : $x > $y}]
 }
 
 # turbine::failures --

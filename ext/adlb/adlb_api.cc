@@ -73,7 +73,7 @@ PutMany(Tcl_Interp *interp, int type, int priority, int target, const char *cons
 }
 
 int
-Get(Tcl_Interp *interp, int typeFilter, int block, HedflowAdlbTask *out)
+Get(Tcl_Interp *interp, int typeFilter, int block, int byPriority, HedflowAdlbTask *out)
 {
     const char *command = block ? "adlb::get" : "adlb::iget";
     Client *client = RequireWorker(interp, command);
@@ -84,7 +84,7 @@ Get(Tcl_Interp *interp, int typeFilter, int block, HedflowAdlbTask *out)
     // because Tcl unloads this module at exit before static destructors.
     static Task *task = new Task;
     try {
-        if (!client->get(typeFilter, block != 0, *task)) {
+        if (!client->get(typeFilter, block != 0, *task, byPriority != 0)) {
             return 0;
         }
     } catch (const Error &error) {

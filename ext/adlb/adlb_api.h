@@ -45,10 +45,12 @@ struct HedflowAdlbApi {
 
     /*
      * Takes the next task of type typeFilter (-1: any) like adlb::get
-     * (block 1) or adlb::iget (block 0). Returns 1 with a task, 0 when the
-     * run has ended or, without block, none is ready, and -1 on error.
+     * (block 1) or adlb::iget (block 0). With byPriority 1, no prefetched
+     * task is handed out before the server's choice by priority (see
+     * Client::get). Returns 1 with a task, 0 when the run has ended or,
+     * without block, none is ready, and -1 on error.
      */
-    int (*get)(Tcl_Interp *interp, int typeFilter, int block, HedflowAdlbTask *task);
+    int (*get)(Tcl_Interp *interp, int typeFilter, int block, int byPriority, HedflowAdlbTask *task);
 
     /* Prefetched tasks of typeFilter (-1: any), as adlb::prefetched. */
     size_t (*prefetched)(int typeFilter);

@@ -142,7 +142,7 @@ Client::prefetchedCount(int typeFilter) const
 }
 
 void
-Client::requestTasks(int typeFilter, bool block, bool refill)
+Client::requestTasks(int typeFilter, bool block, bool refill, bool movable)
 {
     GetRequest request;
     request.putsSent = putsSent_;
@@ -163,7 +163,7 @@ Client::requestTasks(int typeFilter, bool block, bool refill)
         windowStart_ = now;
         handedOut_ = running;
     }
-    request.movable = movable_;
+    request.movable = movable ? movable_ : 0;
     const int server = layout_.serverOf(layout_.rank());
     CheckMpi(MPI_Send(&request, sizeof request, MPI_BYTE, server, TAG_GET, comm_), "MPI_Send");
 }
@@ -197,7 +197,7 @@ Client::receiveTasks()
 }
 
 bool
-Client::takePrefetched(int typeFilter, Task &task)
+Client::takePrefetched(int typeFilter, Task &task, bool refill)
 {
     auto found = std::find_if(prefetched_.begin(), prefetched_.end(), [&](const Task &t) {
         return typeFilter < 0 || t.header.type == typeFilter;
@@ -213,7 +213,7 @@ Client::takePrefetched(int typeFilter, Task &task)
     // the server sleeps) arrives while those run. The request does not
     // block at the server, so this rank never counts as idle there, and it
     // brings only tasks that prefetch allows.
-    if (!refillPending_ && prefetch_ > 0 && prefetched_.size() <= prefetch_ / 4) {
+    if (refill && !refillPending_ && prefetch_ > 0 && prefetched_.size() <= prefetch_ / 4) {
         requestTasks(typeFilter, false, true);
         refillPending_ = true;
     }
@@ -237,7 +237,7 @@ Client::takePrefetched(int typeFilter, Task &task)
 }
 
 bool
-Client::get(int typeFilter, bool block, Task &task)
+Client::get(int typeFilter, bool block, Task &task, bool byPriority)
 {
     if (ended_) {
         return false;
@@ -250,7 +250,7 @@ Client::get(int typeFilter, bool block, Task &task)
         CheckMpi(MPI_Iprobe(layout_.serverOf(layout_.rank()), TAG_TASKS_REPLY, comm_, &arrived,
                             MPI_STATUS_IGNORE),
                  "MPI_Iprobe");
-        if (arrived || prefetchedCount(typeFilter) == 0) {
+        if (arrived || byPriority || prefetchedCount(typeFilter) == 0) {
             refillPending_ = false;
             receiveTasks();
             if (ended_) {
@@ -258,14 +258,18 @@ Client::get(int typeFilter, bool block, Task &task)
             }
         }
     }
-    if (takePrefetched(typeFilter, task)) {
+    if (byPriority) {
+        if (!prefetched_.empty()) {
+            returnPrefetched();
+        }
+    } else if (takePrefetched(typeFilter, task)) {
         return true;
     }
     if (!prefetched_.empty()) {
         returnPrefetched();
     }
 
-    requestTasks(typeFilter, block, false);
+    requestTasks(typeFilter, block, false, !byPriority);
     receiveTasks();
     // The wait for the reply is no task's time.
     windowStart_ = NowNanoseconds();
@@ -273,7 +277,7 @@ Client::get(int typeFilter, bool block, Task &task)
     if (ended_) {
         return false;
     }
-    return takePrefetched(typeFilter, task);
+    return takePrefetched(typeFilter, task, !byPriority);
 }
 
 std::vector<Stats>

@@ -64,9 +64,12 @@ public:
     /*
      * Takes the next task of typeFilter (-1: any type) into task. With
      * block, waits for one; returns false once the run has ended. Without,
-     * returns false at once when none is queued for this worker.
+     * returns false at once when none is queued for this worker. With
+     * byPriority, prefetched tasks go back to the server first and none
+     * that another worker could run come along, so the server's choice
+     * by priority stands: turbine asks so inside a task that waits.
      */
-    bool get(int typeFilter, bool block, Task &task);
+    bool get(int typeFilter, bool block, Task &task, bool byPriority = false);
 
     bool ended() const { return ended_; }
 
@@ -97,9 +100,9 @@ public:
 
 private:
     void requireRunning(const char *what) const;
-    void requestTasks(int typeFilter, bool block, bool refill);
+    void requestTasks(int typeFilter, bool block, bool refill, bool movable = true);
     void receiveTasks();
-    bool takePrefetched(int typeFilter, Task &task);
+    bool takePrefetched(int typeFilter, Task &task, bool refill = true);
     uint64_t newTaskId() { return (uint64_t(layout_.rank() + 1) << 40) | ++taskSequence_; }
     void returnPrefetched();
     Reader request(int serverRank, Writer &request, int tag = TAG_DATA);
