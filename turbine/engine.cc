@@ -136,8 +136,10 @@ Engine::Engine(Tcl_Interp *interp) : interp_(interp)
 
 Engine::~Engine()
 {
-    for (auto &entry : outcomes_) {
-        Tcl_DecrRefCount(entry.second);
+    for (auto &entry : futures_) {
+        if (entry.second != nullptr) {
+            Tcl_DecrRefCount(entry.second);
+        }
     }
     Tcl_DecrRefCount(inputs_);
     if (lambda_ != nullptr) {
@@ -172,31 +174,31 @@ Engine::configure(int rank, bool onlyNotices, bool progress)
 Tcl_Obj *
 Engine::outcome(Tcl_WideInt future) const
 {
-    const auto found = outcomes_.find(future);
-    return found == outcomes_.end() ? nullptr : found->second;
+    const auto found = futures_.find(future);
+    return found == futures_.end() ? nullptr : found->second;
 }
 
 void
 Engine::setOutcome(Tcl_WideInt future, Tcl_Obj *outcome)
 {
-    issued_.erase(future);
     Tcl_IncrRefCount(outcome);
-    auto [slot, inserted] = outcomes_.emplace(future, outcome);
-    if (!inserted) {
-        Tcl_DecrRefCount(slot->second);
-        slot->second = outcome;
+    Tcl_Obj *&slot = futures_[future];
+    if (slot != nullptr) {
+        Tcl_DecrRefCount(slot);
     }
+    slot = outcome;
 }
 
 void
 Engine::forget(Tcl_WideInt future)
 {
-    const auto found = outcomes_.find(future);
-    if (found != outcomes_.end()) {
-        Tcl_DecrRefCount(found->second);
-        outcomes_.erase(found);
+    const auto found = futures_.find(future);
+    if (found != futures_.end()) {
+        if (found->second != nullptr) {
+            Tcl_DecrRefCount(found->second);
+        }
+        futures_.erase(found);
     }
-    issued_.erase(future);
     watched_.erase(future);
 }
 
@@ -287,48 +289,61 @@ Engine::readOptions(Tcl_Obj *options, TaskOptions &parsed)
 /*
  * Engine::put --
  *
- *	Puts a task: an untargeted one through adlb's C table (held while a
+ *	Puts a task whose payload is text or, when payload is not nullptr,
+ *	that object: an untargeted one through adlb's C table (held while a
  *	batch is open), the others through adlb::put and adlb::dput, which
  *	check every option and name a wrong target in their errors.
  */
 int
-Engine::put(const TaskOptions &parsed, Tcl_Obj *payload)
+Engine::put(const TaskOptions &parsed, std::string &&text, Tcl_Obj *payload)
 {
-    Tcl_IncrRefCount(payload);
     const bool dataflow = !IsEmpty(parsed.inputs);
     const bool targeted = !IsEmpty(parsed.target);
-    int type = -1;
     int priority = 0;
-    int target = -1;
     if (Tcl_GetIntFromObj(interp_, parsed.priority, &priority) != TCL_OK) {
-        Tcl_DecrRefCount(payload);
+        if (payload != nullptr) {
+            Tcl_IncrRefCount(payload);
+            Tcl_DecrRefCount(payload);
+        }
         return TCL_ERROR;
     }
     // A task submitted by a running task outranks the queued tasks of the
     // level above, so a task that waits gets its own work done first
     // instead of nesting more waiting tasks inside its wait.
     priority += nestedTasks_;
-    const bool direct = !dataflow && !targeted && (type = adlb_->typeIndex(Tcl_GetString(parsed.type))) >= 0;
+    const int type = dataflow || targeted ? -1 : adlb_->typeIndex(Tcl_GetString(parsed.type));
+    Tcl_Obj *held = payload;
+    if (held != nullptr) {
+        Tcl_IncrRefCount(held);
+    }
+    if (type >= 0 && payload != nullptr) {
+        int length = 0;
+        const char *bytes = Tcl_GetStringFromObj(payload, &length);
+        text.assign(bytes, length);
+    }
 
     int code = TCL_OK;
-    if (direct && batchDepth_ > 0) {
+    if (type >= 0 && batchDepth_ > 0) {
         if (!puts_.empty() && (type != putsType_ || priority != putsPriority_)) {
             code = flushPuts();
         }
         putsType_ = type;
         putsPriority_ = priority;
-        int length = 0;
-        const char *bytes = Tcl_GetStringFromObj(payload, &length);
-        puts_.emplace_back(bytes, length);
+        puts_.push_back(std::move(text));
         if (code == TCL_OK && puts_.size() >= BATCH_LIMIT) {
             code = flushPuts();
         }
-    } else if (direct) {
-        int length = 0;
-        const char *bytes = Tcl_GetStringFromObj(payload, &length);
-        const size_t size = static_cast<size_t>(length);
-        code = adlb_->putMany(interp_, type, priority, target, &bytes, &size, 1);
+    } else if (type >= 0) {
+        const char *bytes = text.data();
+        const size_t length = text.size();
+        code = adlb_->putMany(interp_, type, priority, -1, &bytes, &length, 1);
     } else {
+        if (payload == nullptr) {
+            payload = Tcl_NewStringObj(text.data(), static_cast<int>(text.size()));
+        }
+        Tcl_IncrRefCount(payload);
+        Tcl_Obj *raised = Tcl_NewIntObj(priority);
+        Tcl_IncrRefCount(raised);
         Tcl_Obj *command[14];
         int words = 0;
         command[words++] = words_[dataflow ? CMD_DPUT : CMD_PUT];
@@ -338,8 +353,6 @@ Engine::put(const TaskOptions &parsed, Tcl_Obj *payload)
         }
         command[words++] = words_[OPT_TYPE];
         command[words++] = parsed.type;
-        Tcl_Obj *raised = Tcl_NewIntObj(priority);
-        Tcl_IncrRefCount(raised);
         command[words++] = words_[OPT_PRIORITY];
         command[words++] = raised;
         if (targeted) {
@@ -354,11 +367,14 @@ Engine::put(const TaskOptions &parsed, Tcl_Obj *payload)
         command[words++] = payload;
         code = Tcl_EvalObjv(interp_, words, command, TCL_EVAL_GLOBAL);
         Tcl_DecrRefCount(raised);
+        Tcl_DecrRefCount(payload);
         if (code == TCL_OK) {
             Tcl_ResetResult(interp_);
         }
     }
-    Tcl_DecrRefCount(payload);
+    if (held != nullptr) {
+        Tcl_DecrRefCount(held);
+    }
     if (code == TCL_OK) {
         counts_.submitted++;
     }
@@ -414,21 +430,18 @@ Engine::queue(Tcl_Obj *options, Tcl_Obj *script, bool consultJournal, Tcl_WideIn
     }
 
     *future = newFuture();
-    Tcl_Obj *payload = nullptr;
     if (parsed.plain()) {
         std::string text = CompactHeader('T', *future, rank_, parsed.retries, -1);
         AppendObj(text, script);
-        payload = Tcl_NewStringObj(text.data(), static_cast<int>(text.size()));
-    } else {
-        Tcl_Obj *fields[TASK_LENGTH] = {
-            words_[KIND], words_[TASK], words_[FUTURE], Tcl_NewWideIntObj(*future),
-            words_[REPLY], Tcl_NewIntObj(rank_), words_[SCRIPT], script,
-            words_[RETRIES], parsed.retries, words_[TIMEOUT], parsed.timeout,
-            words_[KEY], parsed.key, words_[INPUTS], parsed.inputs,
-        };
-        payload = Tcl_NewListObj(TASK_LENGTH, fields);
+        return put(parsed, std::move(text), nullptr);
     }
-    return put(parsed, payload);
+    Tcl_Obj *fields[TASK_LENGTH] = {
+        words_[KIND], words_[TASK], words_[FUTURE], Tcl_NewWideIntObj(*future),
+        words_[REPLY], Tcl_NewIntObj(rank_), words_[SCRIPT], script,
+        words_[RETRIES], parsed.retries, words_[TIMEOUT], parsed.timeout,
+        words_[KEY], parsed.key, words_[INPUTS], parsed.inputs,
+    };
+    return put(parsed, std::string(), Tcl_NewListObj(TASK_LENGTH, fields));
 }
 
 int
@@ -456,14 +469,14 @@ Engine::queueApply(Tcl_Obj *options, Tcl_Obj *lambda, Tcl_Obj *element, Tcl_Wide
     std::string text = CompactHeader('A', *future, rank_, parsed.retries, lambdaLength);
     text.append(lambdaBytes, lambdaLength);
     AppendObj(text, element);
-    return put(parsed, Tcl_NewStringObj(text.data(), static_cast<int>(text.size())));
+    return put(parsed, std::move(text), nullptr);
 }
 
 void
 Engine::arrive(Tcl_WideInt future, Tcl_Obj *outcome)
 {
     // The outcome of a forgotten future is not kept.
-    if (issued_.count(future) != 0) {
+    if (futures_.count(future) != 0) {
         setOutcome(future, outcome);
     }
     Tcl_Obj *status = nullptr;
@@ -757,7 +770,7 @@ int
 Engine::waitNotices(const std::vector<Tcl_WideInt> &pending)
 {
     for (Tcl_WideInt future : pending) {
-        while (noticed_.count(future) == 0 && outcomes_.count(future) == 0) {
+        while (noticed_.count(future) == 0 && !hasOutcome(future)) {
             bool ended = false;
             const int code = takeTask(true, &ended);
             if (code != TCL_OK) {
@@ -820,10 +833,10 @@ Engine::waitAll(const char *command, Tcl_Obj *futures)
             continue;
         }
         if (ids[i] < 0) {
-            if (outcomes_.count(ids[i]) != 0) {
+            if (hasOutcome(ids[i])) {
                 continue;
             }
-            if (issued_.count(ids[i]) == 0) {
+            if (futures_.count(ids[i]) == 0) {
                 Tcl_SetObjResult(interp_, Tcl_ObjPrintf(
                     "%s: future %s has no value on this rank: it was forgotten, or another rank submitted it",
                     command, Tcl_GetString(items[i])));

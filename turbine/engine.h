@@ -62,11 +62,11 @@ public:
 
     Tcl_WideInt newFuture()
     {
-        issued_.insert(--lastFuture_);
+        futures_.emplace(--lastFuture_, nullptr);
         return lastFuture_;
     }
 
-    bool hasOutcome(Tcl_WideInt future) const { return outcomes_.count(future) != 0; }
+    bool hasOutcome(Tcl_WideInt future) const { return outcome(future) != nullptr; }
     /* The outcome of future, or nullptr when it has not arrived. */
     Tcl_Obj *outcome(Tcl_WideInt future) const;
     void setOutcome(Tcl_WideInt future, Tcl_Obj *outcome);
@@ -133,7 +133,7 @@ private:
 
     int evaluate(std::initializer_list<Tcl_Obj *> words);
     int readOptions(Tcl_Obj *options, TaskOptions &parsed);
-    int put(const TaskOptions &parsed, Tcl_Obj *payload);
+    int put(const TaskOptions &parsed, std::string &&text, Tcl_Obj *payload);
     int flushPuts();
 
     /* Takes the next task and runs it, or sets *ended once the run has
@@ -156,10 +156,10 @@ private:
     Tcl_WideInt lastFuture_ = 0;
     Counts counts_;
 
-    std::unordered_map<Tcl_WideInt, Tcl_Obj *> outcomes_;
-    // Futures of this rank whose outcomes have not arrived; an outcome of
-    // a forgotten future is dropped when it comes.
-    std::unordered_set<Tcl_WideInt> issued_;
+    // This rank's futures that are not forgotten, with their outcomes, or
+    // nullptr while those have not arrived. An outcome of a forgotten
+    // future is dropped when it comes.
+    std::unordered_map<Tcl_WideInt, Tcl_Obj *> futures_;
     int nestedTasks_ = 0;
     std::unordered_set<Tcl_WideInt> noticed_;
     std::unordered_set<Tcl_WideInt> watched_;

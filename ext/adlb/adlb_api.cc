@@ -54,18 +54,21 @@ PutMany(Tcl_Interp *interp, int type, int priority, int target, const char *cons
     header.priority = priority;
     header.target = target;
     header.strict = target < 0 ? STRICT_NONE : STRICT_HARD;
-    std::vector<const char *> data(payloads, payloads + count);
-    std::vector<uint32_t> lengthWords(count);
     for (size_t i = 0; i < count; i++) {
         if (lengths[i] > MAX_PAYLOAD) {
             return Fail(interp, "adlb::put_many: payload of " + std::to_string(lengths[i])
                                     + " bytes is larger than the limit of 1 GiB (1073741824 bytes)",
                         {"ADLB", "PAYLOAD", std::to_string(lengths[i])});
         }
-        lengthWords[i] = static_cast<uint32_t>(lengths[i]);
     }
     try {
-        client->put(header, data, lengthWords);
+        if (count == 1) {
+            client->putOne(header, payloads[0], static_cast<uint32_t>(lengths[0]));
+        } else {
+            std::vector<const char *> data(payloads, payloads + count);
+            std::vector<uint32_t> lengthWords(lengths, lengths + count);
+            client->put(header, data, lengthWords);
+        }
     } catch (const Error &error) {
         return ReportError(interp, "adlb::put_many", error);
     }

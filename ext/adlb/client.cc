@@ -6,6 +6,7 @@
 #include "client.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include "transport.h"
 
@@ -81,6 +82,25 @@ Client::put(const TaskHeader &header, const std::vector<const char *> &payloads,
     }
     flush();
     return ids;
+}
+
+uint64_t
+Client::putOne(const TaskHeader &header, const char *payload, uint32_t lengthWord)
+{
+    requireRunning("put");
+    TaskHeader task = header;
+    task.id = newTaskId();
+    task.putter = layout_.rank();
+    task.lengthWord = lengthWord;
+    const size_t length = lengthWord & LENGTH_MASK;
+    putBuffer_.resize(sizeof task + length);
+    std::memcpy(putBuffer_.data(), &task, sizeof task);
+    std::memcpy(putBuffer_.data() + sizeof task, payload, length);
+    CheckMpi(MPI_Send(putBuffer_.data(), static_cast<int>(putBuffer_.size()), MPI_BYTE, serverFor(header),
+                      TAG_PUT, comm_),
+             "MPI_Send");
+    putsSent_++;
+    return task.id;
 }
 
 uint64_t

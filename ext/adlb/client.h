@@ -57,6 +57,10 @@ public:
     std::vector<uint64_t> put(const TaskHeader &header, const std::vector<const char *> &payloads,
                               const std::vector<uint32_t> &lengthWords);
 
+    /* Sends one task like put, from a buffer kept between calls, for a
+     * rank that puts many small tasks one at a time. Returns its id. */
+    uint64_t putOne(const TaskHeader &header, const char *payload, uint32_t lengthWord);
+
     /* Sends a task that the server holds until every input is closed. */
     uint64_t dput(const std::vector<uint64_t> &inputs, const TaskHeader &header,
                   const char *payload, uint32_t lengthWord);
@@ -125,6 +129,7 @@ private:
     std::deque<Task> prefetched_;
     std::vector<Stats> finalStats_;
     std::vector<char> reply_;
+    std::vector<char> putBuffer_;
 };
 
 } // namespace hedflow::adlb
