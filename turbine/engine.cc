@@ -6,6 +6,7 @@
 #include "engine.h"
 
 #include <chrono>
+#include <deque>
 #include <cstdlib>
 #include <cstring>
 #include <string>
@@ -470,6 +471,83 @@ Engine::queueApply(Tcl_Obj *options, Tcl_Obj *lambda, Tcl_Obj *element, Tcl_Wide
     text.append(lambdaBytes, lambdaLength);
     AppendObj(text, element);
     return put(parsed, std::move(text), nullptr);
+}
+
+int
+Engine::map(Tcl_Obj *options, Tcl_Obj *lambda, Tcl_Obj *list, int window)
+{
+    TaskOptions parsed;
+    int count = 0;
+    Tcl_Obj **elements = nullptr;
+    if (adlb_ == nullptr) {
+        Tcl_SetObjResult(interp_, Tcl_NewStringObj("turbine: call turbine::init before submitting tasks", -1));
+        Tcl_SetErrorCode(interp_, "TURBINE", "STATE", "UNINITIALIZED", (char *)NULL);
+        return TCL_ERROR;
+    }
+    if (readOptions(options, parsed) != TCL_OK
+        || Tcl_ListObjGetElements(interp_, list, &count, &elements) != TCL_OK) {
+        return TCL_ERROR;
+    }
+    // Tasks run during the waits below may change the list's
+    // representation, which frees its element array.
+    std::vector<Tcl_Obj *> items(elements, elements + count);
+    for (Tcl_Obj *item : items) {
+        Tcl_IncrRefCount(item);
+    }
+    int lambdaLength = 0;
+    const char *lambdaBytes = Tcl_GetStringFromObj(lambda, &lambdaLength);
+    Tcl_IncrRefCount(lambda);
+
+    Tcl_Obj *results = Tcl_NewListObj(0, nullptr);
+    Tcl_IncrRefCount(results);
+    std::deque<Tcl_WideInt> inFlight;
+    int code = TCL_OK;
+    beginBatch();
+    for (int i = 0; i < count && code == TCL_OK; i++) {
+        const Tcl_WideInt future = newFuture();
+        std::string text = CompactHeader('A', future, rank_, parsed.retries, lambdaLength);
+        text.append(lambdaBytes, lambdaLength);
+        AppendObj(text, items[i]);
+        code = put(parsed, std::move(text), nullptr);
+        inFlight.push_back(future);
+        if (code == TCL_OK && static_cast<int>(inFlight.size()) >= window) {
+            Tcl_Obj *oldest = Tcl_NewWideIntObj(inFlight.front());
+            Tcl_IncrRefCount(oldest);
+            code = waitAll("turbine::map", oldest);
+            Tcl_DecrRefCount(oldest);
+            if (code == TCL_OK) {
+                Tcl_ListObjAppendList(nullptr, results, Tcl_GetObjResult(interp_));
+            }
+            forget(inFlight.front());
+            inFlight.pop_front();
+        }
+    }
+    const int ended = endBatch();
+    code = code == TCL_OK ? ended : code;
+    if (code == TCL_OK) {
+        Tcl_Obj *rest = Tcl_NewListObj(0, nullptr);
+        Tcl_IncrRefCount(rest);
+        for (Tcl_WideInt future : inFlight) {
+            Tcl_ListObjAppendElement(nullptr, rest, Tcl_NewWideIntObj(future));
+        }
+        code = waitAll("turbine::map", rest);
+        if (code == TCL_OK) {
+            Tcl_ListObjAppendList(nullptr, results, Tcl_GetObjResult(interp_));
+        }
+        Tcl_DecrRefCount(rest);
+    }
+    for (Tcl_WideInt future : inFlight) {
+        forget(future);
+    }
+    if (code == TCL_OK) {
+        Tcl_SetObjResult(interp_, results);
+    }
+    Tcl_DecrRefCount(results);
+    Tcl_DecrRefCount(lambda);
+    for (Tcl_Obj *item : items) {
+        Tcl_DecrRefCount(item);
+    }
+    return code;
 }
 
 void

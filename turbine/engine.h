@@ -88,6 +88,14 @@ public:
      * for queue (the journal is consulted). */
     int queueApply(Tcl_Obj *options, Tcl_Obj *lambda, Tcl_Obj *element, Tcl_WideInt *future);
 
+    /*
+     * turbine::map for elements without a key, time limit or inputs:
+     * applies lambda to each element of list with at most window tasks in
+     * flight, and leaves the results in list order in the interp result.
+     * The options are read once for the whole list.
+     */
+    int map(Tcl_Obj *options, Tcl_Obj *lambda, Tcl_Obj *list, int window);
+
     /* The input values of the rule whose script runs now: swap sets them
      * and returns the former ones (a new reference for the caller). */
     Tcl_Obj *inputs() const { return inputs_; }

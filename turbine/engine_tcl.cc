@@ -7,6 +7,7 @@
  */
 #include <tcl.h>
 
+#include <algorithm>
 #include <vector>
 
 #include "engine.h"
@@ -185,6 +186,8 @@ InputsCmd(ClientData data, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
  *	Queue OPTIONS SCRIPT                    consults the journal
  *	QueueDirect OPTIONS SCRIPT              does not
  *	QueueApply OPTIONS LAMBDA ELEMENT       a map element
+ *	MapPlain OPTIONS LAMBDA LIST WINDOW     a map without keys, time
+ *	                                        limits or inputs
  *	SwapInputs VALUES                       sets turbine::inputs, returns
  *	                                        the former values
  *	Batch 1|0                               opens or ends a batch of puts
@@ -315,6 +318,20 @@ QueueApplyCmd(ClientData data, Tcl_Interp *interp, int objc, Tcl_Obj *const objv
     }
     Tcl_SetObjResult(interp, Tcl_NewWideIntObj(future));
     return TCL_OK;
+}
+
+int
+MapPlainCmd(ClientData data, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
+{
+    int window = 0;
+    if (objc != 5) {
+        Tcl_WrongNumArgs(interp, 1, objv, "options lambda list window");
+        return TCL_ERROR;
+    }
+    if (Tcl_GetIntFromObj(interp, objv[4], &window) != TCL_OK) {
+        return TCL_ERROR;
+    }
+    return EngineOf(data).map(objv[1], objv[2], objv[3], std::max(window, 1));
 }
 
 int
@@ -465,6 +482,7 @@ RegisterEngineCommands(Tcl_Interp *interp)
         {"::turbine::Queue", QueueCmd},
         {"::turbine::QueueDirect", QueueDirectCmd},
         {"::turbine::QueueApply", QueueApplyCmd},
+        {"::turbine::MapPlain", MapPlainCmd},
         {"::turbine::SwapInputs", SwapInputsCmd},
         {"::turbine::inputs", InputsCmd},
         {"::turbine::Batch", BatchCmd},

@@ -239,6 +239,10 @@ proc turbine::map {args} {
     set window [dict get $options -window]
     set keyBase [dict get $options -key]
 
+    if {$keyBase eq "" && [dict get $options -timeout] eq "" && [llength [dict get $options -inputs]] == 0} {
+        return [MapPlain $options [list [list $variable] $script ::] $list $window]
+    }
+
     # The futures in flight are inFlight from index head on; the list is
     # trimmed once head passes the window, so each element costs O(1).
     # Puts go out in batches until the map waits.
