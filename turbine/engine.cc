@@ -290,10 +290,10 @@ Engine::readOptions(Tcl_Obj *options, TaskOptions &parsed)
 /*
  * Engine::put --
  *
- *	Puts a task whose payload is text or, when payload is not nullptr,
- *	that object: an untargeted one through adlb's C table (held while a
- *	batch is open), the others through adlb::put and adlb::dput, which
- *	check every option and name a wrong target in their errors.
+ *	Puts a task whose payload is text, or the object payload when that is
+ *	not nullptr. An untargeted task goes through adlb's C table, held
+ *	while a batch is open. The others go through adlb::put and adlb::dput,
+ *	which check every option and name a wrong target in their errors.
  */
 int
 Engine::put(const TaskOptions &parsed, std::string &&text, Tcl_Obj *payload)

@@ -10,7 +10,7 @@
  *	failure records.
  *
  *	Payloads: the common cases travel in a compact form that this file
- *	reads without Tcl's list parser; every other payload is a Tcl list of
+ *	reads without Tcl's list parser. Every other payload is a Tcl list of
  *	name-value pairs in a fixed order, read as a dict by tasks.tcl:
  *	    T FUTURE REPLY RETRIES\nSCRIPT             a plain task
  *	    A FUTURE REPLY RETRIES LENGTH\nLAMBDA ELEMENT

@@ -173,7 +173,7 @@ Client::requestTasks(int typeFilter, bool block, bool refill, bool movable)
     // The tasks handed out since windowStart_ ran in the time since, except
     // the one just handed out when this is a refill. Their mean length sets
     // the prefetch, with one clock read per request instead of one per
-    // task. With none finished, the last setting stands.
+    // task. With none finished, the last setting is kept.
     const uint64_t running = refill ? std::min<uint64_t>(handedOut_, 1) : 0;
     const uint64_t finished = handedOut_ - running;
     if (finished > 0) {

@@ -70,8 +70,8 @@ public:
      * block, waits for one; returns false once the run has ended. Without,
      * returns false at once when none is queued for this worker. With
      * byPriority, prefetched tasks go back to the server first and none
-     * that another worker could run come along, so the server's choice
-     * by priority stands: turbine asks so inside a task that waits.
+     * that another worker could run come along, so the server chooses by
+     * priority. turbine sets it inside a task that waits.
      */
     bool get(int typeFilter, bool block, Task &task, bool byPriority = false);
 
