@@ -8,7 +8,8 @@
 #
 #	LOCAL_DIR defaults to $TMPDIR (or /tmp)/hedflow-staging. Each task
 #	reads the staged copy on its own node and returns its line count and
-#	CRC-32, which the leader compares with the original's. The staged
+#	CRC-32, which the leader compares with the original's. It needs a
+#	worker rank besides the leader and the server (3 ranks or more). The staged
 #	copies stay in LOCAL_DIR afterwards.
 
 package require turbine
@@ -47,9 +48,17 @@ set staged [lindex [turbine::stage [list $input] $localDir] 0]
 
 turbine::run {
     set expected [summarizeFile $input]
-    set results [turbine::map index {0 1 2 3 4 5 6 7} {
-        list [turbine::rank] [mpi::hostname] {*}[summarizeFile $::staged]
-    }]
+    # Eight tasks, dealt to the worker ranks (1 up to the servers) in
+    # turn, so that every node's copy is read: small tasks left to the
+    # queue could all run on the first worker that asks.
+    set workerRanks [expr {[turbine::size] - [adlb::servers] - 1}]
+    set futures {}
+    for {set index 0} {$index < 8} {incr index} {
+        lappend futures [turbine::submit -target [expr {1 + $index % $workerRanks}] {
+            list [turbine::rank] [mpi::hostname] {*}[summarizeFile $::staged]
+        }]
+    }
+    set results [turbine::waitall $futures]
     set mismatches 0
     foreach result $results {
         lassign $result rank host lines crc
