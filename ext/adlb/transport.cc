@@ -21,6 +21,7 @@ namespace {
  * rank that sleeps may wait milliseconds for a core again, so waiting
  * probes without sleeping for 1 ms first. */
 constexpr uint64_t SPIN_NANOSECONDS = 1000 * 1000;
+constexpr uint64_t MIN_SPIN_NANOSECONDS = 20 * 1000;
 constexpr long FIRST_SLEEP_NANOSECONDS = 10 * 1000;
 constexpr long MAX_SLEEP_NANOSECONDS = 1000 * 1000;
 
@@ -62,7 +63,7 @@ Backoff::pause()
     if (idleSince_ == 0) {
         idleSince_ = now;
     }
-    if (now - idleSince_ < SPIN_NANOSECONDS) {
+    if (now - idleSince_ < spinNanoseconds_) {
         // No sched_yield here either: it can hand the core away for a
         // whole time slice.
         return;
@@ -117,7 +118,14 @@ Outbox::drain()
 void
 ReceiveFrom(int source, int tag, MPI_Comm comm, std::vector<char> &bytes)
 {
+    // The spin adapts to how long replies take here: a rank whose waits
+    // outlast the spin (a leader waiting for results of long tasks) halves
+    // it, down to 20 us, and leaves the core to the ranks that work; short
+    // waits double it back to 1 ms.
+    static uint64_t spin = SPIN_NANOSECONDS;
     Backoff backoff;
+    backoff.setSpin(spin);
+    const uint64_t start = NowNanoseconds();
     MPI_Message message;
     MPI_Status status;
     for (;;) {
@@ -128,6 +136,9 @@ ReceiveFrom(int source, int tag, MPI_Comm comm, std::vector<char> &bytes)
         }
         backoff.pause();
     }
+    const uint64_t waited = NowNanoseconds() - start;
+    spin = waited > spin ? std::max<uint64_t>(MIN_SPIN_NANOSECONDS, spin / 2)
+                         : std::min<uint64_t>(SPIN_NANOSECONDS, 2 * spin);
     int count = 0;
     MPI_Get_count(&status, MPI_BYTE, &count);
     bytes.resize(static_cast<size_t>(count));

@@ -35,7 +35,11 @@ public:
         sleepNanoseconds_ = 0;
     }
 
+    /* Spins for at most this long before sleeping (1 ms unless set). */
+    void setSpin(uint64_t nanoseconds) { spinNanoseconds_ = nanoseconds; }
+
 private:
+    uint64_t spinNanoseconds_ = 1000 * 1000;
     uint64_t idleSince_ = 0;
     long sleepNanoseconds_ = 0;
 };
