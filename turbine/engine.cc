@@ -113,6 +113,18 @@ CompactHeader(char kind, Tcl_WideInt future, int replyRank, Tcl_Obj *retries, in
     return line;
 }
 
+/* Sets the error of a wait on a future that has no value on this rank.
+ * Returns TCL_ERROR. */
+int
+NoValue(Tcl_Interp *interp, const char *command, Tcl_Obj *future)
+{
+    Tcl_SetObjResult(interp, Tcl_ObjPrintf(
+        "%s: future %s has no value on this rank: it was forgotten, or another rank submitted it",
+        command, Tcl_GetString(future)));
+    Tcl_SetErrorCode(interp, "TURBINE", "ARGUMENT", "FUTURE", Tcl_GetString(future), (char *)NULL);
+    return TCL_ERROR;
+}
+
 void
 AppendObj(std::string &text, Tcl_Obj *value)
 {
@@ -915,12 +927,7 @@ Engine::waitAll(const char *command, Tcl_Obj *futures)
                 continue;
             }
             if (futures_.count(ids[i]) == 0) {
-                Tcl_SetObjResult(interp_, Tcl_ObjPrintf(
-                    "%s: future %s has no value on this rank: it was forgotten, or another rank submitted it",
-                    command, Tcl_GetString(items[i])));
-                Tcl_SetErrorCode(interp_, "TURBINE", "ARGUMENT", "FUTURE", Tcl_GetString(items[i]),
-                                 (char *)NULL);
-                code = TCL_ERROR;
+                code = NoValue(interp_, command, items[i]);
                 break;
             }
             pending.push_back(ids[i]);
@@ -946,12 +953,7 @@ Engine::waitAll(const char *command, Tcl_Obj *futures)
             stored = outcome(ids[i]);
             if (stored == nullptr) {
                 // A task run during the wait forgot it.
-                Tcl_SetObjResult(interp_, Tcl_ObjPrintf(
-                    "%s: future %s has no value on this rank: it was forgotten, or another rank submitted it",
-                    command, Tcl_GetString(items[i])));
-                Tcl_SetErrorCode(interp_, "TURBINE", "ARGUMENT", "FUTURE", Tcl_GetString(items[i]),
-                                 (char *)NULL);
-                code = TCL_ERROR;
+                code = NoValue(interp_, command, items[i]);
                 break;
             }
         } else {

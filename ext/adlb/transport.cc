@@ -118,10 +118,10 @@ Outbox::drain()
 void
 ReceiveFrom(int source, int tag, MPI_Comm comm, std::vector<char> &bytes)
 {
-    // The spin adapts to how long replies take here: a rank whose waits
+    // The spin adapts to how long replies take here. A rank whose waits
     // outlast the spin (a leader waiting for results of long tasks) halves
-    // it, down to 20 us, and leaves the core to the ranks that work; short
-    // waits double it back to 1 ms.
+    // it, down to 20 us, and so leaves the core to the ranks that work.
+    // Short waits double it back to 1 ms.
     static uint64_t spin = SPIN_NANOSECONDS;
     Backoff backoff;
     backoff.setSpin(spin);
