@@ -29,7 +29,6 @@
 
 #include <cstdint>
 #include <initializer_list>
-#include <map>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -183,7 +182,7 @@ private:
     int putsType_ = -1;
     int putsPriority_ = 0;
 
-    // Shared constant words, made once (see WORDS in engine.cc).
+    // Shared constant words, created once (see WORDS in engine.cc).
     std::vector<Tcl_Obj *> words_;
 };
 

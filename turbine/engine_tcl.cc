@@ -22,8 +22,9 @@ EngineOf(ClientData data)
     return *static_cast<Engine *>(data);
 }
 
-/* The usage error of a public command, named in full even when it was
- * called through a namespace import, as the Tcl procs did before. */
+/* Sets the usage error of a public command. The command is named in full
+ * even when called through a namespace import, so the message is the same
+ * however it was called. */
 int
 WrongArgs(Tcl_Interp *interp, const char *usage)
 {
@@ -191,7 +192,7 @@ InputsCmd(ClientData data, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
  *	SwapInputs VALUES                       sets turbine::inputs, returns
  *	                                        the former values
  *	Batch 1|0                               opens or ends a batch of puts
- *	Reply F RANK OUTCOME, WaitNotices FUTURES, Drain
+ *	Reply F RANK OUTCOME, Drain
  *	ProgressCounts, ProgressAdd NAME N
  */
 int
@@ -381,27 +382,6 @@ ReplyCmd(ClientData data, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
 }
 
 int
-WaitNoticesCmd(ClientData data, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
-{
-    if (objc != 2) {
-        Tcl_WrongNumArgs(interp, 1, objv, "futures");
-        return TCL_ERROR;
-    }
-    int count = 0;
-    Tcl_Obj **items = nullptr;
-    if (Tcl_ListObjGetElements(interp, objv[1], &count, &items) != TCL_OK) {
-        return TCL_ERROR;
-    }
-    std::vector<Tcl_WideInt> pending(count);
-    for (int i = 0; i < count; i++) {
-        if (GetFuture(interp, items[i], &pending[i]) != TCL_OK) {
-            return TCL_ERROR;
-        }
-    }
-    return EngineOf(data).waitNotices(pending);
-}
-
-int
 DrainCmd(ClientData data, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
 {
     if (objc != 1) {
@@ -487,7 +467,6 @@ RegisterEngineCommands(Tcl_Interp *interp)
         {"::turbine::inputs", InputsCmd},
         {"::turbine::Batch", BatchCmd},
         {"::turbine::Reply", ReplyCmd},
-        {"::turbine::WaitNotices", WaitNoticesCmd},
         {"::turbine::Drain", DrainCmd},
         {"::turbine::ProgressCounts", ProgressCountsCmd},
         {"::turbine::ProgressAdd", ProgressAddCmd},

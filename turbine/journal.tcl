@@ -18,6 +18,18 @@ namespace eval turbine {
     variable journalEntries [dict create]
 }
 
+# turbine::journalCheckFolder --
+#
+#	Raises an error naming the folder of the journal base path when it
+#	does not exist.
+proc turbine::journalCheckFolder {base} {
+    set folder [file dirname $base]
+    if {![file isdirectory $folder]} {
+        return -code error -errorcode [list TURBINE JOURNAL MISSING $folder] \
+            "journal folder \"$folder\" does not exist; create it or choose another -journal path"
+    }
+}
+
 # turbine::journalOpen --
 #
 #	Sets the journal base path and, on this rank, opens its shard for
@@ -26,11 +38,7 @@ proc turbine::journalOpen {base rank} {
     variable journalBase
     variable journalChannel
     set journalBase $base
-    set folder [file dirname $base]
-    if {![file isdirectory $folder]} {
-        return -code error -errorcode [list TURBINE JOURNAL MISSING $folder] \
-            "journal folder \"$folder\" does not exist; create it or choose another -journal path"
-    }
+    journalCheckFolder $base
     set shard $base.rank$rank
     # A run killed while writing left a torn record at the end of this
     # rank's shard. Records appended after it would be read as its rest,

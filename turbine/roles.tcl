@@ -50,6 +50,12 @@ proc turbine::init {args} {
         }
     }
 
+    # A missing journal folder is reported before MPI starts: after, the
+    # first rank's abort could kill the others before their message is out.
+    if {[dict get $options -journal] ne ""} {
+        journalCheckFolder [dict get $options -journal]
+    }
+
     package require mpi
     package require adlb
     set adlbOptions [list -types [list work notice {*}[dict get $options -types]]]

@@ -1,8 +1,8 @@
 /*
  * adlb_api.cc --
  *
- *	The table of adlb_api.h: the client calls behind adlb::put_many,
- *	adlb::get and adlb::prefetched, without their Tcl argument parsing.
+ *	The table of adlb_api.h: the client calls behind adlb::put_many and
+ *	adlb::get, without their Tcl argument parsing.
  */
 #include "adlb_api.h"
 
@@ -105,14 +105,7 @@ Get(Tcl_Interp *interp, int typeFilter, int block, int byPriority, HedflowAdlbTa
     return 1;
 }
 
-size_t
-Prefetched(int typeFilter)
-{
-    Client *client = GetState().client.get();
-    return client == nullptr ? 0 : client->prefetchedCount(typeFilter);
-}
-
-const HedflowAdlbApi TABLE = {TypeIndex, PutMany, Get, Prefetched};
+const HedflowAdlbApi TABLE = {TypeIndex, PutMany, Get};
 
 } // namespace
 

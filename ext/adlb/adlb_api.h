@@ -51,9 +51,6 @@ struct HedflowAdlbApi {
      * without block, none is ready, and -1 on error.
      */
     int (*get)(Tcl_Interp *interp, int typeFilter, int block, int byPriority, HedflowAdlbTask *task);
-
-    /* Prefetched tasks of typeFilter (-1: any), as adlb::prefetched. */
-    size_t (*prefetched)(int typeFilter);
 };
 
 #endif

@@ -14,11 +14,10 @@ namespace hedflow::adlb {
 
 namespace {
 
-/* The work a worker may hold back from others by prefetching tasks that
- * any worker could run, judged by the mean length of its recent tasks: 16
- * tasks of 1 ms, 2 of 10 ms, none of 20 ms or more. For short tasks a get
- * round trip is a large part of the cost. It is larger still when the
- * server sleeps. */
+/* The maximum work a worker prefetches of tasks that any worker could run,
+ * judged by the mean length of its recent tasks. That is 16 tasks of 1 ms,
+ * 2 of 10 ms and none of 20 ms or more. For short tasks a get round trip is
+ * a large part of the cost, larger still when the server sleeps. */
 constexpr uint64_t PREFETCH_WORK_NANOSECONDS = 20 * 1000 * 1000;
 
 } // namespace
