@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "decimal_scan.h"
 #include "error.h"
 #include "hdf5_io.h"
 #include "options.h"
@@ -166,143 +167,6 @@ valid_utf8(std::string_view text)
         i += extra + 1;
     }
     return true;
-}
-
-/// Reads a short decimal (digits with at most one point, 15 digits at
-/// most, no sign or exponent) from \a first, stopping at \a last or at the
-/// first other byte. The digits form an exact integer and 10^k (k <= 15) is
-/// exact, so one IEEE division gives the correctly rounded value, as strtod
-/// would. \returns the end of the number, or nullptr when the text there
-/// is not a short decimal (then \a out is unchanged).
-inline const char *
-scan_short_decimal(const char *first, const char *last, double &out, int &fraction_digits)
-{
-    static const double powers[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7,
-                                    1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
-    uint64_t digits = 0;
-    int count = 0, fraction = 0;
-    const char *c = first;
-    for (; c < last && unsigned(*c - '0') < 10; c++) {
-        digits = digits * 10 + uint64_t(*c - '0');
-        count++;
-    }
-    if (c < last && *c == '.') {
-        for (c++; c < last && unsigned(*c - '0') < 10; c++) {
-            digits = digits * 10 + uint64_t(*c - '0');
-            count++;
-            fraction++;
-        }
-    }
-    if (count == 0 || count > 15) {
-        return nullptr;
-    }
-    out = double(digits) / powers[fraction];
-    fraction_digits = fraction;
-    return c;
-}
-
-/// The bytes after a read buffer's end that scan_unit_decimal may load.
-const size_t buffer_padding = 16;
-
-/// Reads a number of the form "D.F..." (one digit, a point, 1 to 7
-/// fraction digits), like scan_short_decimal but without a branch per
-/// digit: the fraction digits are found and summed eight bytes at a time.
-/// \a first must have 10 readable bytes. \returns the end of the number, or
-/// nullptr when it has another form (then scan_short_decimal reads it).
-inline const char *
-scan_unit_decimal(const char *first, double &out, int &fraction_digits)
-{
-    static const double powers[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8};
-    static const uint64_t integer_scale[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000};
-#if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
-    return nullptr;   // the byte tricks below assume the first character is the lowest byte
-#endif
-    const uint64_t ones = 0x0101010101010101ULL;
-    unsigned integer = unsigned(first[0] - '0');
-    if (integer > 9 || first[1] != '.') {
-        return nullptr;
-    }
-    uint64_t chunk;
-    std::memcpy(&chunk, first + 2, sizeof chunk);
-
-    // A byte is a digit when its high nibble is 3 and adding 6 to it does
-    // not carry out of its low nibble. Bytes after the first non-digit may
-    // be wrong (a carry), but only the leading digits are counted.
-    uint64_t high = chunk & (0xF0 * ones);
-    uint64_t carried = (chunk + 0x06 * ones) & (0xF0 * ones);
-    uint64_t other = (high ^ (0x30 * ones)) | (carried ^ (0x30 * ones));
-    uint64_t nonzero = ((((other & (0x7F * ones)) + 0x7F * ones) | other) & (0x80 * ones));
-    if (nonzero == 0 || (nonzero & 0x80) != 0) {
-        return nullptr;   // eight or more fraction digits, or none
-    }
-    int count = __builtin_ctzll(nonzero) / 8;
-
-    // Keep the count digits, shifted to the top so that the bytes below are
-    // leading zeros, and combine pairs, then quads, then the two halves
-    // (the first digit is in the lowest byte).
-    uint64_t digits = ((chunk - 0x30 * ones) & (0x0F * ones)) << (8 * (8 - count));
-    digits = (digits * 10 + (digits >> 8)) & 0x00FF00FF00FF00FFULL;
-    digits = (digits * 100 + (digits >> 16)) & 0x0000FFFF0000FFFFULL;
-    digits = (digits * 10000 + (digits >> 32)) & 0xFFFFFFFFULL;
-    out = double(uint64_t(integer) * integer_scale[count] + digits) / powers[count];
-    fraction_digits = count;
-    return first + 2 + count;
-}
-
-/// Reads an optional minus sign and a short decimal, in a read buffer that
-/// has buffer_padding bytes after \a last. \returns the end of the number,
-/// or nullptr when the text there is not such a number.
-inline const char *
-scan_plain_value(const char *first, const char *last, double &out, int &fraction_digits)
-{
-    bool negative = *first == '-';
-    first += negative;
-    const char *end = scan_unit_decimal(first, out, fraction_digits);
-    if (end == nullptr) {
-        end = scan_short_decimal(first, last, out, fraction_digits);
-    }
-    out = negative ? -out : out;
-    return end;
-}
-
-/// Stores in \a ends the offsets from \a first of the newlines up to the
-/// one at \a last, scanning eight bytes at a time (the buffer has
-/// buffer_padding bytes after \a last). It stops once \a limit offsets are
-/// stored, and may store up to 8 more, so \a ends needs limit + 8 entries.
-/// \returns the number of offsets stored.
-inline size_t
-find_line_ends(const char *first, const char *last, uint32_t *ends, size_t limit)
-{
-    const uint64_t ones = 0x0101010101010101ULL;
-    size_t found = 0;
-    for (const char *word = first; word <= last && found < limit; word += 8) {
-        uint64_t chunk;
-        std::memcpy(&chunk, word, sizeof chunk);
-        // Bytes equal to '\n' become zero, and exactly the zero bytes get
-        // their top bit set.
-        uint64_t other = chunk ^ ('\n' * ones);
-        uint64_t newlines = ~(((other & (0x7F * ones)) + 0x7F * ones) | other) & (0x80 * ones);
-        if (last - word < 8) {
-            newlines &= (0x80 * ones) >> (8 * (7 - (last - word)));   // nothing after last
-        }
-        // Rows of 5 to 15 bytes put one or two newlines in a word, a number
-        // that varies from word to word: storing two positions without a
-        // branch and counting the bits avoids a mispredicted loop exit.
-        uint32_t base = uint32_t(word - first);
-        size_t count = size_t(((newlines >> 7) * ones) >> 56);
-        ends[found] = base + uint32_t(__builtin_ctzll(newlines | (uint64_t(1) << 63)) / 8);
-        uint64_t rest = newlines & (newlines - 1);
-        ends[found + 1] = base + uint32_t(__builtin_ctzll(rest | (uint64_t(1) << 63)) / 8);
-        if (count > 2) {
-            rest &= rest - 1;
-            for (size_t j = 2; j < count; j++) {
-                ends[found + j] = base + uint32_t(__builtin_ctzll(rest) / 8);
-                rest &= rest - 1;
-            }
-        }
-        found += count;
-    }
-    return std::min(found, limit);
 }
 
 /// Parses a decimal number the way CSV readers do: optional sign, digits,
@@ -724,31 +588,61 @@ TextSource::read_plain_rows(Batch &batch, size_t max_rows)
         return 0;
     }
     const char *data = buffer_.get();
-    const char *cursor = data + begin_;
+    const char *line = data + begin_;
     const char *last = static_cast<const char *>(found);
+
+    // Lines that start at or after range_end belong to the next range.
+    if (buffer_offset_ + begin_ >= options_.range_end) {
+        return 0;
+    }
+    const char *stop = last + 1;
+    if (options_.range_end - buffer_offset_ < uint64_t(stop - data)) {
+        stop = data + (options_.range_end - buffer_offset_);
+    }
+    const uint64_t delimiter_byte = uint8_t(delimiter_);
+    const char *parsed_line = nullptr;   // the start of the last row read
     size_t added = 0;
     int decimals_y = 0, decimals_p = 0;
 
-    // The line ends of a block of lines are found first, so that the lines
-    // are then parsed independently of one another and the processor can
-    // overlap them.
+    // A row of a common shape gives its own length, so no pass searches the
+    // newlines first. Other rows search theirs with memchr. The values go
+    // to arrays on the stack, appended to the batch once per block.
     const size_t block = 1024;
-    uint32_t ends[block + 8];
+    double true_values[block], predicted_values[block];
     bool stopped = false;
-    while (!stopped && added < max_rows && cursor < last) {
-        size_t lines = find_line_ends(cursor, last, ends, std::min(block, max_rows - added));
-        const char *line = cursor;
-        for (size_t j = 0; j < lines; j++) {
-            const char *line_end = cursor + ends[j];
-            uint64_t offset = buffer_offset_ + uint64_t(line - data);
-            double true_value = 0.0, predicted = 0.0;
-            int true_digits = 0, predicted_digits = 0;
-            const char *c = scan_plain_value(line, last, true_value, true_digits);
-            if (offset >= options_.range_end || c == nullptr || *c != delimiter_) {
-                stopped = true;
-                break;
+    while (!stopped && added < max_rows && line < stop) {
+        size_t limit = std::min(block, max_rows - added), parsed = 0;
+        for (; parsed < limit && line < stop; parsed++) {
+            uint32_t true_key, predicted_key;
+            if (scan_four_decimal_row(line, delimiter_byte, true_key, predicted_key)) {
+                true_values[parsed] = double(true_key) / 1e4;
+                predicted_values[parsed] = double(predicted_key) / 1e4;
+                decimals_y = std::max(decimals_y, 4);
+                decimals_p = std::max(decimals_p, 4);
+                parsed_line = line;
+                line += 14;
+                continue;
             }
-            c = scan_plain_value(c + 1, last, predicted, predicted_digits);
+            int true_digits = 0, predicted_digits = 0;
+            uint32_t length = scan_unit_row(line, delimiter_byte, true_key, predicted_key, true_digits,
+                                            predicted_digits);
+            if (length != 0) {
+                true_values[parsed] = double(true_key) / 1e4;
+                predicted_values[parsed] = double(predicted_key) / 1e4;
+                decimals_y = std::max(decimals_y, true_digits);
+                decimals_p = std::max(decimals_p, predicted_digits);
+                parsed_line = line;
+                line += length;
+                continue;
+            }
+            size_t rest = size_t(last - line) + 1;
+            const char *line_end = static_cast<const char *>(std::memchr(line, '\n', rest));
+            const char *c = scan_plain_value(line, last, true_values[parsed], true_digits);
+            if (c != nullptr && *c == delimiter_) {
+                c = scan_plain_value(c + 1, last, predicted_values[parsed], predicted_digits);
+            } else {
+                c = nullptr;
+            }
             if (c != nullptr && *c == '\r') {
                 c++;
             }
@@ -756,25 +650,25 @@ TextSource::read_plain_rows(Batch &batch, size_t max_rows)
                 stopped = true;
                 break;
             }
-            batch.y.push_back(true_value);
-            batch.p.push_back(predicted);
-            if (batch.with_ids) {
-                batch.drug.push_back(fixed_drug_);
-                batch.cell.push_back(-1);
-            }
             decimals_y = std::max(decimals_y, true_digits);
             decimals_p = std::max(decimals_p, predicted_digits);
-            line_start_ = offset;
-            line_number_++;
-            added++;
+            parsed_line = line;
             line = line_end + 1;
         }
-        cursor = line;
+        batch.y.insert(batch.y.end(), true_values, true_values + parsed);
+        batch.p.insert(batch.p.end(), predicted_values, predicted_values + parsed);
+        if (batch.with_ids) {
+            batch.drug.insert(batch.drug.end(), parsed, fixed_drug_);
+            batch.cell.insert(batch.cell.end(), parsed, -1);
+        }
+        line_number_ += parsed;
+        added += parsed;
     }
     if (added > 0) {
+        line_start_ = buffer_offset_ + uint64_t(parsed_line - data);
         batch.note_decimals(decimals_y, decimals_p);
     }
-    begin_ = size_t(cursor - data);
+    begin_ = size_t(line - data);
     return added;
 }
 
