@@ -20,6 +20,7 @@ Value
 metrics(const std::string &path, const StringList &options)
 {
     MetricsOptions parsed = parse_metrics_options(options);
+    parsed.counts = false;
     return metrics_value(compute_file_metrics(path, parsed), parsed.read.skip_bad);
 }
 
@@ -29,7 +30,9 @@ metrics_line(const std::string &path, const std::string &format, const StringLis
     if (format != "json" && format != "csv") {
         usage_error("unknown format \"" + format + "\": expected json or csv");
     }
-    FileMetrics computed = compute_file_metrics(path, parse_metrics_options(options));
+    MetricsOptions parsed = parse_metrics_options(options);
+    parsed.counts = false;
+    FileMetrics computed = compute_file_metrics(path, parsed);
     Value out = Value::dict();
     out.set("line", Value::string(format == "json" ? metrics_json(computed) : metrics_csv_row(computed)));
     Value report = computed.skipped.value();

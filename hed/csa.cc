@@ -72,6 +72,8 @@ csa_tables(const std::string &root, const MetricsOptions &options)
     // values[metric][(source, target)] = one value per split
     std::map<std::string, std::map<std::pair<std::string, std::string>, std::vector<double>>> values;
     std::vector<std::string> sources, targets;
+    MetricsOptions file_options = options;
+    file_options.counts = false;   // the tables contain none of the counts
 
     for (const std::string &pair : internal::list_folder(root)) {
         size_t dash = pair.find('-');
@@ -84,7 +86,7 @@ csa_tables(const std::string &root, const MetricsOptions &options)
             if (split.compare(0, 6, "split_") != 0 || !internal::is_file(path)) {
                 continue;
             }
-            FileMetrics metrics = compute_file_metrics(path, options);
+            FileMetrics metrics = compute_file_metrics(path, file_options);
             sources_column.push_back(source);
             targets_column.push_back(target);
             splits_column.push_back(split.substr(6));

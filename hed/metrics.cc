@@ -92,7 +92,7 @@ compute_file_metrics(const std::string &path, const MetricsOptions &options)
         }
         const double *y = records.y.data() + before, *p = records.p.data() + before;
         size_t added = records.size() - before;
-        metrics.partial.add(y, p, added);
+        metrics.partial.add(y, p, added, options.counts);
         if (metrics.streamed) {
             streaming.count(y, p, added);
             records.clear();

@@ -21,6 +21,9 @@ struct MetricsOptions {
     /// Records kept in memory for Spearman's correlation; a larger file is
     /// read twice instead, with memory bounded by its distinct values.
     size_t memory_rows = size_t(1) << 21;
+    /// Whether the partial keeps the sensitivity counts and the error
+    /// histogram: `hed metrics` and the cross-study tables report neither.
+    bool counts = true;
 };
 
 /// Parses the reader options, the partial options and -memory_rows N.

@@ -369,7 +369,7 @@ count_records(const double *y, const double *p, size_t n, const PartialConfig &c
 } // namespace internal
 
 void
-Partial::add(const double *y, const double *p, size_t n)
+Partial::add(const double *y, const double *p, size_t n, bool counts)
 {
     if (n == 0) {
         return;
@@ -436,13 +436,17 @@ Partial::add(const double *y, const double *p, size_t n)
     size_t bins = size_t(config_.histogram_bins);
     size_t histogram_lanes = bins <= 4096 ? lanes : 1;
     std::vector<uint64_t> histogram(histogram_lanes * bins, 0);
-    internal::Counts counts;
-    internal::count_records(y, p, n, config_, histogram.data(), histogram_lanes - 1, counts);
-    uint64_t tp = counts.both_sensitive;
-    uint64_t fp = counts.predicted_sensitive - counts.both_sensitive;
-    uint64_t fn = counts.true_sensitive - counts.both_sensitive;
-    uint64_t tn = uint64_t(n) - tp - fp - fn;
-    uint64_t underflow = counts.underflow, overflow = counts.overflow;
+    internal::Counts tallies;
+    uint64_t tp = 0, fp = 0, fn = 0, tn = 0;
+    if (counts) {
+        internal::count_records(y, p, n, config_, histogram.data(), histogram_lanes - 1, tallies);
+        tp = tallies.both_sensitive;
+        fp = tallies.predicted_sensitive - tallies.both_sensitive;
+        fn = tallies.true_sensitive - tallies.both_sensitive;
+        tn = uint64_t(n) - tp - fp - fn;
+    }
+    uint64_t underflow = tallies.underflow, overflow = tallies.overflow;
+    batch.counted_ = counts;
 
     double delta = s1_e / count;
     double m2_e = std::max(0.0, s2_e - count * delta * delta);
@@ -520,6 +524,7 @@ Partial::merge(const Partial &other)
         *this = other;
         return;
     }
+    counted_ = counted_ && other.counted_;
 
     // Pebay (2008), "Formulas for robust, one-pass parallel computation of
     // covariances and arbitrary-order statistical moments", equations 2.1-2.3.
@@ -687,6 +692,9 @@ Partial::mae_poly_value() const
 Value
 Partial::sensitivity() const
 {
+    if (!counted_) {
+        return Value();
+    }
     Value out = Value::dict();
     double tp = double(true_positive_), fp = double(false_positive_), fn = double(false_negative_);
     double precision = tp + fp > 0 ? tp / (tp + fp) : nan();
@@ -708,6 +716,9 @@ Partial::sensitivity() const
 Value
 Partial::histogram() const
 {
+    if (!counted_) {
+        return Value();
+    }
     Value out = Value::dict();
     out.set("lo", Value::real(config_.histogram_low));
     out.set("hi", Value::real(config_.histogram_high));
@@ -840,6 +851,11 @@ std::string
 Partial::serialize() const
 {
     using namespace internal;
+    if (!counted_) {
+        throw Error({"HED", "PARTIAL", "INCOMPLETE"},
+                    "cannot serialize a partial whose records were added without sensitivity counts and "
+                    "histogram: add them with counts to merge the partial elsewhere");
+    }
     std::string out = "hed-partial 1 " + std::to_string(config_.alphas.size());
     for (double alpha : config_.alphas) {
         write_real(out, alpha);

@@ -61,13 +61,18 @@ class Partial {
 public:
     explicit Partial(PartialConfig config = PartialConfig());
 
-    /// Adds \a n records (auc_true \a y, auc_pred \a p).
-    void add(const double *y, const double *p, size_t n);
+    /// Adds \a n records (auc_true \a y, auc_pred \a p). With \a counts
+    /// false, the sensitivity counts and the error histogram are skipped, for
+    /// callers that report neither: the partial then gives null for both and
+    /// cannot be serialized.
+    void add(const double *y, const double *p, size_t n, bool counts = true);
     /// Adds the records of \a other (same configuration).
     void merge(const Partial &other);
 
     /// \returns the partial as one line of text that parse() restores
     /// bit for bit (reals are written in hexadecimal).
+    /// \warning raises {HED PARTIAL INCOMPLETE} when records were added
+    /// without their counts.
     std::string serialize() const;
     /// \warning raises {HED PARTIAL PARSE} on text serialize() did not write.
     static Partial parse(const std::string &text);
@@ -96,8 +101,10 @@ public:
     Value result() const;
     /// \returns {ALPHA MAE-POLY ...}, ALPHA written as "2" for 2.0.
     Value mae_poly_value() const;
-    /// \returns precision, recall and F-beta of "sensitive" with counts.
+    /// \returns precision, recall and F-beta of "sensitive" with counts,
+    /// or null when records were added without their counts.
     Value sensitivity() const;
+    /// \returns the error histogram, or null as sensitivity() does.
     Value histogram() const;
 
 private:
@@ -118,6 +125,7 @@ private:
     uint64_t true_positive_ = 0, false_positive_ = 0, false_negative_ = 0, true_negative_ = 0;
     std::vector<uint64_t> histogram_;
     uint64_t underflow_ = 0, overflow_ = 0;
+    bool counted_ = true;   ///< whether every record was added with its counts
 };
 
 } // namespace hed
