@@ -142,6 +142,39 @@ decimal_key(double x, double scale, int64_t &m)
     return double(m) / scale == x;
 }
 
+/// Stores the smallest and the largest of the \a n > 0 values of \a x.
+/// Four pairs of running extremes, two values to a vector, let the
+/// comparisons of consecutive values run in parallel instead of waiting
+/// for one another.
+void
+min_max(const double *x, size_t n, double &lowest, double &highest)
+{
+    typedef double Pair __attribute__((vector_size(16)));
+    Pair low[4], high[4];
+    for (size_t lane = 0; lane < 4; lane++) {
+        low[lane] = high[lane] = Pair{x[0], x[0]};
+    }
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        for (size_t lane = 0; lane < 4; lane++) {
+            Pair pair;
+            std::memcpy(&pair, x + i + 2 * lane, sizeof pair);
+            low[lane] = pair < low[lane] ? pair : low[lane];
+            high[lane] = pair > high[lane] ? pair : high[lane];
+        }
+    }
+    lowest = x[0];
+    highest = x[0];
+    for (size_t lane = 0; lane < 4; lane++) {
+        lowest = std::min({lowest, low[lane][0], low[lane][1]});
+        highest = std::max({highest, high[lane][0], high[lane][1]});
+    }
+    for (; i < n; i++) {
+        lowest = std::min(lowest, x[i]);
+        highest = std::max(highest, x[i]);
+    }
+}
+
 /// Builds the counts of \a x. With \a decimals in 0 .. 6 the values are
 /// known to be decimals with at most that many fraction digits: x * 10^d
 /// is then within 2^31 * 2^-52 of m, and rounding it gives m exactly. With
@@ -155,11 +188,8 @@ DecimalColumn::build(const double *x, size_t n, int decimals)
     const int max_decimals = 6;
     if (decimals >= 0 && decimals <= max_decimals) {
         scale = scales[decimals];
-        double lowest = x[0], highest = x[0];
-        for (size_t i = 0; i < n; i++) {
-            lowest = x[i] < lowest ? x[i] : lowest;
-            highest = x[i] > highest ? x[i] : highest;
-        }
+        double lowest, highest;
+        min_max(x, n, lowest, highest);
         int64_t high;
         if (!decimal_key(lowest, scale, low) || !decimal_key(highest, scale, high)) {
             return false;
