@@ -11,6 +11,7 @@
 #include "metrics.h"
 #include "partial.h"
 #include "reader.h"
+#include "study_pairs.h"
 #include "report.h"
 
 namespace hed {
@@ -192,6 +193,19 @@ Value
 analysis(const StringList &paths, const StringList &options)
 {
     return internal::tables_value(analysis_tables(paths, parse_report_options(options)));
+}
+
+Value
+study_pairs(const StringList &folders)
+{
+    Value out = Value::list();
+    for (const StudyPair &pair : split_study_pairs(folders)) {
+        Value item = Value::list();
+        item.push(Value::string(pair.source));
+        item.push(Value::string(pair.target));
+        out.push(std::move(item));
+    }
+    return out;
 }
 
 Value

@@ -53,6 +53,8 @@ Value bootstrap_interval(const RealList &replicates, double level);
 /// {NAME {columns LIST rows LIST} ...}.
 Value analysis(const StringList &paths, const StringList &options = StringList());
 Value csa(const std::string &root, const StringList &options = StringList());
+/// \returns {SOURCE TARGET} for each SOURCE-TARGET folder name (see study_pairs.h).
+Value study_pairs(const StringList &folders);
 /// Writes the tables, CSV copies and plots into \a folder (see report.h).
 Value write_analysis(const StringList &paths, const std::string &folder, const StringList &options = StringList());
 Value write_csa(const std::string &root, const std::string &folder, const StringList &options = StringList());

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "error.h"
+#include "study_pairs.h"
 
 namespace hed {
 
@@ -75,17 +76,28 @@ csa_tables(const std::string &root, const MetricsOptions &options)
     MetricsOptions file_options = options;
     file_options.counts = false;   // the tables contain none of the counts
 
-    for (const std::string &pair : internal::list_folder(root)) {
-        size_t dash = pair.find('-');
-        if (dash == std::string::npos || dash == 0 || dash + 1 == pair.size()) {
-            continue;
-        }
-        std::string source = pair.substr(0, dash), target = pair.substr(dash + 1);
-        for (const std::string &split : internal::list_folder(root + "/" + pair)) {
-            std::string path = root + "/" + pair + "/" + split + "/test_y_data_predicted.csv";
-            if (split.compare(0, 6, "split_") != 0 || !internal::is_file(path)) {
-                continue;
+    // The folders with predictions, and the split files of each.
+    std::vector<std::string> folders;
+    std::vector<std::vector<std::string>> splits_of;
+    for (const std::string &folder : internal::list_folder(root)) {
+        std::vector<std::string> splits;
+        for (const std::string &split : internal::list_folder(root + "/" + folder)) {
+            std::string path = root + "/" + folder + "/" + split + "/test_y_data_predicted.csv";
+            if (split.compare(0, 6, "split_") == 0 && internal::is_file(path)) {
+                splits.push_back(split);
             }
+        }
+        if (!splits.empty()) {
+            folders.push_back(folder);
+            splits_of.push_back(std::move(splits));
+        }
+    }
+
+    std::vector<StudyPair> pairs = split_study_pairs(folders);
+    for (size_t f = 0; f < folders.size(); f++) {
+        const std::string &source = pairs[f].source, &target = pairs[f].target;
+        for (const std::string &split : splits_of[f]) {
+            std::string path = root + "/" + folders[f] + "/" + split + "/test_y_data_predicted.csv";
             FileMetrics metrics = compute_file_metrics(path, file_options);
             sources_column.push_back(source);
             targets_column.push_back(target);

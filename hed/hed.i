@@ -162,6 +162,7 @@ Value bootstrap_interval(const RealList &replicates, double level);
 
 Value analysis(const StringList &paths, const StringList &options);
 Value csa(const std::string &root, const StringList &options);
+Value study_pairs(const StringList &folders);
 Value write_analysis(const StringList &paths, const std::string &folder, const StringList &options);
 Value write_csa(const std::string &root, const std::string &folder, const StringList &options);
 

@@ -192,6 +192,15 @@ proc hed::csa {root args} {
     return [hed_core::csa $root $args]
 }
 
+# hed::study_pairs --
+#
+#	Returns {SOURCE TARGET} for each cross-study folder name SOURCE-TARGET.
+#	A study name may contain dashes: see hed/study_pairs.h for how such a
+#	folder name is split.
+proc hed::study_pairs {folders} {
+    return [hed_core::study_pairs $folders]
+}
+
 # hed::write_analysis --
 #
 #	Writes the analysis of the files into folder: hed.h5, one CSV per

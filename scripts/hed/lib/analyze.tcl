@@ -77,10 +77,16 @@ proc hedwf::analyzeInputs {options} {
         }
     } else {
         set root [dict get $options csa]
-        foreach path [lsort [glob -nocomplain -directory $root */split_*/test_y_data_predicted.csv]] {
+        set paths [lsort [glob -nocomplain -directory $root */split_*/test_y_data_predicted.csv]]
+        set folders [lsort -unique [lmap path $paths {file tail [file dirname [file dirname $path]]}]]
+        set studies [dict create]
+        foreach folder $folders pair [hed::study_pairs $folders] {
+            dict set studies $folder $pair
+        }
+        foreach path $paths {
             set pair [file tail [file dirname [file dirname $path]]]
             set split [string range [file tail [file dirname $path]] 6 end]
-            lassign [splitPair $pair] source target
+            lassign [dict get $studies $pair] source target
             lappend inputs [dict create path $path name $pair/split_$split drug "" smiles "" \
                 source $source target $target split $split]
         }
@@ -90,18 +96,6 @@ proc hedwf::analyzeInputs {options} {
         }
     }
     return $inputs
-}
-
-# hedwf::splitPair --
-#
-#	Splits "SOURCE-TARGET" into its two study names at the first dash.
-#	NOTE: a source study whose name holds a dash is split wrongly.
-proc hedwf::splitPair {pair} {
-    set dash [string first - $pair]
-    if {$dash < 1} {
-        return [list $pair ""]
-    }
-    return [list [string range $pair 0 [expr {$dash - 1}]] [string range $pair [expr {$dash + 1}] end]]
 }
 
 # hedwf::fileTask --
