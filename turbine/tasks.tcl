@@ -33,6 +33,19 @@ proc turbine::HandleTaskInTcl {task} {
     log -always error "task [dict get $task id]: unknown kind \"[dict get $payload kind]\"; dropped"
 }
 
+# turbine::InputFailure --
+#
+#	Returns the error message of a task whose input failed: the input's
+#	position (index counts from 0) and, from the failure record info of
+#	the task that failed, its future and message.
+proc turbine::InputFailure {index count info} {
+    set what "input [expr {$index + 1}] of $count"
+    if {[catch {dict get $info future} future] || [catch {dict get $info message} message]} {
+        return "$what failed"
+    }
+    return "$what (future $future) failed: $message"
+}
+
 # turbine::RunTask --
 #
 #	Evaluates a task's script up to 1 + retries times and stores the
@@ -47,10 +60,12 @@ proc turbine::RunTask {taskId payload {firstAttempt {}}} {
 
     set failedInput ""
     set inputValues {}
-    foreach input [dict get $payload inputs] {
+    set inputs [dict get $payload inputs]
+    foreach input $inputs {
         set outcome [adlb::retrieve $input]
         if {[lindex $outcome 0] eq "error"} {
             set failedInput $input
+            set inputFailure [InputFailure [llength $inputValues] [llength $inputs] [lindex $outcome 1]]
             break
         }
         lappend inputValues [lindex $outcome 1]
@@ -61,7 +76,7 @@ proc turbine::RunTask {taskId payload {firstAttempt {}}} {
     if {$failedInput ne ""} {
         set attempt 1
         set code 1
-        set result "input future $failedInput failed"
+        set result $inputFailure
         set options [dict create -errorinfo $result -errorcode [list TURBINE INPUT FAILED $failedInput]]
         set attempts 1
     } else {
