@@ -134,6 +134,9 @@ public:
     int waitAll(const char *command, Tcl_Obj *futures);
 
     Counts &counts() { return counts_; }
+    /* The tasks this rank is running: more than one when a task waits and
+     * runs others meanwhile. */
+    int runningTasks() const { return nestedTasks_; }
 
 private:
     struct TaskOptions;

@@ -194,6 +194,7 @@ InputsCmd(ClientData data, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
  *	Batch 1|0                               opens or ends a batch of puts
  *	Reply F RANK OUTCOME, Drain
  *	ProgressCounts, ProgressAdd NAME N
+ *	RunningTasks                            the tasks this rank runs now
  */
 int
 EngineConfigureCmd(ClientData data, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
@@ -412,6 +413,17 @@ ProgressCountsCmd(ClientData data, Tcl_Interp *interp, int objc, Tcl_Obj *const 
 }
 
 int
+RunningTasksCmd(ClientData data, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
+{
+    if (objc != 1) {
+        Tcl_WrongNumArgs(interp, 1, objv, "");
+        return TCL_ERROR;
+    }
+    Tcl_SetObjResult(interp, Tcl_NewIntObj(EngineOf(data).runningTasks()));
+    return TCL_OK;
+}
+
+int
 ProgressAddCmd(ClientData data, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
 {
     static const char *const names[] = {"submitted", "done", "failed", "skipped", nullptr};
@@ -470,6 +482,7 @@ RegisterEngineCommands(Tcl_Interp *interp)
         {"::turbine::Drain", DrainCmd},
         {"::turbine::ProgressCounts", ProgressCountsCmd},
         {"::turbine::ProgressAdd", ProgressAddCmd},
+        {"::turbine::RunningTasks", RunningTasksCmd},
     };
     for (const Entry &entry : entries) {
         Tcl_CreateObjCommand(interp, entry.name, entry.proc, engine, nullptr);

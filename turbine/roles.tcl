@@ -93,7 +93,29 @@ proc turbine::init {args} {
     progressConfigure [dict get $options -progress] [dict get $options -progress_interval]
     variable progress
     EngineConfigure $rank [expr {$role eq "leader" && !$leaderWorks}] [dict get $progress enabled]
+    if {$role ne "server"} {
+        GuardExit
+    }
     return $role
+}
+
+# turbine::GuardExit --
+#
+#	Replaces exit so that a task script that calls it fails, instead of
+#	ending its rank: that would abort the whole MPI job and the work of
+#	every rank. Outside tasks, exit ends the process as before.
+proc turbine::GuardExit {} {
+    if {[namespace which ::turbine::ProcessExit] ne ""} {
+        return
+    }
+    rename ::exit ::turbine::ProcessExit
+    proc ::exit {{status 0}} {
+        if {[turbine::RunningTasks] > 0} {
+            return -code error -errorcode [list TURBINE TASK EXIT $status] \
+                "exit $status called inside a task: a task cannot end the job; raise an error to fail the task"
+        }
+        tailcall turbine::ProcessExit $status
+    }
 }
 
 # turbine::run --
