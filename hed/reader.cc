@@ -7,6 +7,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -192,6 +193,9 @@ parse_number(std::string_view text, double &out)
         negative = *first == '-';
         first++;
     }
+    if (first < last && (*first == '+' || *first == '-')) {
+        return "not a number";   // from_chars would take a second minus sign
+    }
 
     int fraction_digits;
     if (scan_short_decimal(first, last, out, fraction_digits) == last) {
@@ -201,8 +205,15 @@ parse_number(std::string_view text, double &out)
 
     double value;
     auto result = std::from_chars(first, last, value);
-    if (result.ec == std::errc::result_out_of_range) {
-        return "number out of range";
+    if (result.ec == std::errc::result_out_of_range && result.ptr == last) {
+        // A number too small for a double reads as zero, as strtod and
+        // pandas read it. A number too large is an error.
+        std::string copy(first, last);
+        value = std::strtod(copy.c_str(), nullptr);
+        if (std::fabs(value) > 1.0) {
+            return "number out of range";
+        }
+        result.ec = std::errc();
     }
     if (result.ec != std::errc() || result.ptr != last) {
         return valid_utf8(text) ? "not a number" : "invalid UTF-8 (wrong encoding?)";
