@@ -14,6 +14,51 @@
 #include "error.h"
 #include "version.h"
 
+/* Strings cross between Tcl and C++ in the system encoding, the form of
+ * file names and of the bytes the C++ side reads and writes. Tcl 8.6
+ * keeps a character beyond U+FFFF (an emoji in a folder name) as two
+ * surrogates internally, and only a conversion turns it back into its
+ * 4-byte form. Both directions use the same encoding, so a string survives
+ * a round trip in any locale. ASCII, the common case, needs no conversion. */
+static bool
+hed_is_ascii(const char *bytes, size_t length)
+{
+    for (size_t i = 0; i < length; i++) {
+        if ((unsigned char) bytes[i] >= 0x80) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static std::string
+hed_external(Tcl_Obj *obj)
+{
+    int length = 0;
+    const char *bytes = Tcl_GetStringFromObj(obj, &length);
+    if (hed_is_ascii(bytes, (size_t) length)) {
+        return std::string(bytes, (size_t) length);
+    }
+    Tcl_DString buffer;
+    Tcl_UtfToExternalDString(NULL, bytes, length, &buffer);
+    std::string out(Tcl_DStringValue(&buffer), (size_t) Tcl_DStringLength(&buffer));
+    Tcl_DStringFree(&buffer);
+    return out;
+}
+
+static Tcl_Obj *
+hed_new_string(const std::string &text)
+{
+    if (hed_is_ascii(text.data(), text.size())) {
+        return Tcl_NewStringObj(text.data(), (int) text.size());
+    }
+    Tcl_DString buffer;
+    Tcl_ExternalToUtfDString(NULL, text.data(), (int) text.size(), &buffer);
+    Tcl_Obj *out = Tcl_NewStringObj(Tcl_DStringValue(&buffer), Tcl_DStringLength(&buffer));
+    Tcl_DStringFree(&buffer);
+    return out;
+}
+
 /* Returns a new Tcl object for value (reference count 0). */
 static Tcl_Obj *
 hed_value_to_tcl(const hed::Value &value)
@@ -26,7 +71,7 @@ hed_value_to_tcl(const hed::Value &value)
     case hed::Value::Kind::Real:
         return Tcl_NewDoubleObj(value.as_real());
     case hed::Value::Kind::String:
-        return Tcl_NewStringObj(value.as_string().data(), (int) value.as_string().size());
+        return hed_new_string(value.as_string());
     case hed::Value::Kind::List: {
         Tcl_Obj *list = Tcl_NewListObj(0, NULL);
         for (const hed::Value &item : value.items()) {
@@ -37,8 +82,7 @@ hed_value_to_tcl(const hed::Value &value)
     case hed::Value::Kind::Dict: {
         Tcl_Obj *dict = Tcl_NewDictObj();
         for (const auto &entry : value.entries()) {
-            Tcl_DictObjPut(NULL, dict, Tcl_NewStringObj(entry.first.data(), (int) entry.first.size()),
-                           hed_value_to_tcl(entry.second));
+            Tcl_DictObjPut(NULL, dict, hed_new_string(entry.first), hed_value_to_tcl(entry.second));
         }
         return dict;
     }
@@ -52,9 +96,9 @@ hed_set_error(Tcl_Interp *interp, const char *message, const std::vector<std::st
 {
     Tcl_Obj *list = Tcl_NewListObj(0, NULL);
     for (const std::string &word : code) {
-        Tcl_ListObjAppendElement(NULL, list, Tcl_NewStringObj(word.data(), (int) word.size()));
+        Tcl_ListObjAppendElement(NULL, list, hed_new_string(word));
     }
-    Tcl_SetObjResult(interp, Tcl_NewStringObj(message, -1));
+    Tcl_SetObjResult(interp, hed_new_string(message));
     Tcl_SetObjErrorCode(interp, list);
 }
 %}
@@ -78,9 +122,22 @@ hed_set_error(Tcl_Interp *interp, const char *message, const std::vector<std::st
     Tcl_Obj *list = Tcl_NewListObj(0, NULL);
     const hed::api::StringList &words = $1;
     for (const std::string &word : words) {
-        Tcl_ListObjAppendElement(NULL, list, Tcl_NewStringObj(word.data(), (int) word.size()));
+        Tcl_ListObjAppendElement(NULL, list, hed_new_string(word));
     }
     Tcl_SetObjResult(interp, list);
+}
+
+%typemap(in) const std::string & (std::string text) {
+    text = hed_external($input);
+    $1 = &text;
+}
+%typemap(freearg) const std::string & "";
+%typemap(in) std::string {
+    $1 = hed_external($input);
+}
+%typemap(freearg) std::string "";
+%typemap(out) std::string {
+    Tcl_SetObjResult(interp, hed_new_string($1));
 }
 
 %typemap(in) const hed::api::StringList & (hed::api::StringList words) {
@@ -90,7 +147,7 @@ hed_set_error(Tcl_Interp *interp, const char *message, const std::vector<std::st
         SWIG_fail;
     }
     for (int i = 0; i < count; i++) {
-        words.push_back(Tcl_GetString(items[i]));
+        words.push_back(hed_external(items[i]));
     }
     $1 = &words;
 }

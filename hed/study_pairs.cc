@@ -35,27 +35,65 @@ pair_error(const std::string &folder, const std::string &message)
     throw Error({"HED", "INPUT", "PAIR", folder}, message);
 }
 
+/// \returns the dash of \a dashes that splits \a folder into equal halves,
+/// or npos.
+size_t
+equal_split(const std::string &folder, const std::vector<size_t> &dashes)
+{
+    for (size_t dash : dashes) {
+        StudyPair pair = split_at(folder, dash);
+        if (pair.source == pair.target) {
+            return dash;
+        }
+    }
+    return std::string::npos;
+}
+
 } // namespace
 
 std::vector<StudyPair>
 split_study_pairs(const std::vector<std::string> &folders)
 {
-    // The names that a folder confirms: both halves of a folder with one
-    // dash, and the half of a within-study folder.
     std::vector<std::vector<size_t>> dashes;
-    std::set<std::string> studies;
     for (const std::string &folder : folders) {
         dashes.push_back(dashes_of(folder));
         if (dashes.back().empty()) {
             pair_error(folder, "folder \"" + folder + "\" has predictions but its name is not SOURCE-TARGET; "
                                "rename it to the source and target study names joined by a dash");
         }
-        for (size_t dash : dashes.back()) {
-            StudyPair pair = split_at(folder, dash);
-            if (dashes.back().size() == 1 || pair.source == pair.target) {
-                studies.insert(pair.source);
-                studies.insert(pair.target);
+    }
+
+    // Every name a folder could confirm: the halves of folders with one
+    // dash and of folders with equal halves.
+    std::set<std::string> named;
+    for (size_t f = 0; f < folders.size(); f++) {
+        size_t equal = equal_split(folders[f], dashes[f]);
+        if (dashes[f].size() == 1 || equal != std::string::npos) {
+            named.insert(split_at(folders[f], equal != std::string::npos ? equal : dashes[f][0]).source);
+            named.insert(split_at(folders[f], equal != std::string::npos ? equal : dashes[f][0]).target);
+        }
+    }
+
+    // A folder with equal halves and several dashes is within one study
+    // only when no other split has a named half: "b-y-b-y" beside "b-b"
+    // may be study b against study y-b-y. The known studies are the names
+    // of folders with one dash and of trusted within-study folders.
+    std::set<std::string> studies;
+    std::vector<bool> trusted(folders.size(), true);
+    for (size_t f = 0; f < folders.size(); f++) {
+        size_t equal = equal_split(folders[f], dashes[f]);
+        if (dashes[f].size() > 1 && equal != std::string::npos) {
+            for (size_t dash : dashes[f]) {
+                StudyPair pair = split_at(folders[f], dash);
+                if (dash != equal && (named.count(pair.source) > 0 || named.count(pair.target) > 0)) {
+                    trusted[f] = false;
+                }
             }
+        }
+        if (trusted[f] && (dashes[f].size() == 1 || equal != std::string::npos)) {
+            StudyPair pair = split_at(folders[f], equal != std::string::npos ? equal : dashes[f][0]);
+            studies.insert(pair.source);
+            studies.insert(pair.target);
         }
     }
 
@@ -66,28 +104,19 @@ split_study_pairs(const std::vector<std::string> &folders)
             pairs.push_back(split_at(folder, dashes[f][0]));
             continue;
         }
-        // Splits into two known studies, else into a known study and a name
-        // without a dash.
-        std::vector<StudyPair> candidates, fallbacks;
+
+        // Only a split into two known studies counts, and it must be the
+        // only one: a guessed study name could put a file under the wrong
+        // pair without a word.
+        std::vector<StudyPair> candidates;
         for (size_t dash : dashes[f]) {
             StudyPair pair = split_at(folder, dash);
-            if (pair.source == pair.target) {
-                candidates.assign(1, pair);
-                break;
-            }
-            bool known_source = studies.count(pair.source) > 0, known_target = studies.count(pair.target) > 0;
-            if (known_source && known_target) {
+            if (trusted[f] && studies.count(pair.source) > 0 && studies.count(pair.target) > 0) {
                 candidates.push_back(pair);
-            } else if ((known_source && pair.target.find('-') == std::string::npos)
-                       || (known_target && pair.source.find('-') == std::string::npos)) {
-                fallbacks.push_back(pair);
             }
-        }
-        if (candidates.empty()) {
-            candidates = fallbacks;
         }
         if (candidates.size() != 1) {
-            std::string why = candidates.empty() ? "no dash splits it" : "several dashes split it";
+            std::string why = candidates.size() > 1 || !trusted[f] ? "several dashes split it" : "no dash splits it";
             pair_error(folder, "cannot tell the source study from the target in folder \"" + folder + "\": " + why
                                    + " into two studies named by other folders; add the within-study folders "
                                      "(STUDY-STUDY) of its studies, or rename the studies without dashes");

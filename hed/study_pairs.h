@@ -18,11 +18,13 @@ struct StudyPair {
 };
 
 /// Splits folder names "SOURCE-TARGET" of one tree into their studies, in
-/// the order given. A name with one dash splits there. A name with several
-/// dashes splits where its halves are equal ("my-study-my-study"). Else it
-/// splits at the one dash whose halves are both studies of other folders,
-/// or failing that, at the one dash that leaves such a study and a name
-/// without a dash.
+/// the order given. A name with one dash splits there, and names two known
+/// studies. A name with equal halves ("my-study-my-study") is read as within
+/// its half, a known study, unless another of its splits has a half that
+/// some folder names. A name with several dashes splits at the one dash
+/// whose halves are both known studies.
+/// NOTE: "a-b-a-b" alone reads as within study a-b; source a-b-a against
+/// target b has the same name, and no other folder distinguishes them.
 /// \warning raises {HED INPUT PAIR folder} for a name without a dash
 /// between two names, or with several dashes and no single such split.
 std::vector<StudyPair> split_study_pairs(const std::vector<std::string> &folders);

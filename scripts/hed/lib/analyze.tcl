@@ -77,17 +77,19 @@ proc hedwf::analyzeInputs {options} {
         }
     } else {
         set root [dict get $options csa]
-        set paths [lsort [glob -nocomplain -directory $root */split_*/test_y_data_predicted.csv]]
-        set folders [lsort -unique [lmap path $paths {file tail [file dirname [file dirname $path]]}]]
+        # Relative paths split at slashes: file tail and file join would
+        # read a folder named ~study as a home folder.
+        set files [lsort [glob -nocomplain -tails -directory $root */split_*/test_y_data_predicted.csv]]
+        set folders [lsort -unique [lmap file $files {lindex [split $file /] 0}]]
         set studies [dict create]
         foreach folder $folders pair [hed::study_pairs $folders] {
             dict set studies $folder $pair
         }
-        foreach path $paths {
-            set pair [file tail [file dirname [file dirname $path]]]
-            set split [string range [file tail [file dirname $path]] 6 end]
+        foreach file $files {
+            lassign [split $file /] pair splitFolder
+            set split [string range $splitFolder 6 end]
             lassign [dict get $studies $pair] source target
-            lappend inputs [dict create path $path name $pair/split_$split drug "" smiles "" \
+            lappend inputs [dict create path $root/$file name $pair/split_$split drug "" smiles "" \
                 source $source target $target split $split]
         }
         if {[llength $inputs] == 0} {
