@@ -12,6 +12,8 @@ namespace eval turbine {
     variable userTypes {}
     variable failedCount 0
     variable runDone 0
+    # Whether the leader is evaluating the workflow body (see GuardExit).
+    variable bodyRunning 0
 }
 
 # turbine::init --
@@ -101,11 +103,15 @@ proc turbine::init {args} {
 
 # turbine::GuardExit --
 #
-#	Replaces exit so that a task script that calls it fails, instead of
-#	ending its rank: that would abort the whole MPI job and the work of
-#	every rank. Outside tasks, exit ends the process as before.
+#	Replaces exit on the ranks that run tasks or the workflow body. In a
+#	task, exit raises an error, so the task fails instead of ending its
+#	rank and with it the whole MPI job. In the body, exit first ends the
+#	run on every rank, as the end of the body does, so the other ranks
+#	neither hang nor abort; elsewhere it ends the process as before.
+#	NOTE: exit in a child interpreter, or under a name given to it before
+#	turbine::init, still ends the rank at once.
 proc turbine::GuardExit {} {
-    if {[namespace which ::turbine::ProcessExit] ne ""} {
+    if {[namespace which ::turbine::ProcessExit] ne "" || [namespace which ::exit] eq ""} {
         return
     }
     rename ::exit ::turbine::ProcessExit
@@ -113,6 +119,12 @@ proc turbine::GuardExit {} {
         if {[turbine::RunningTasks] > 0} {
             return -code error -errorcode [list TURBINE TASK EXIT $status] \
                 "exit $status called inside a task: a task cannot end the job; raise an error to fail the task"
+        }
+        if {$turbine::bodyRunning && [string is integer -strict $status]} {
+            set turbine::bodyRunning 0
+            turbine::Drain
+            turbine::progressFinish
+            turbine::FinishRun
         }
         tailcall turbine::ProcessExit $status
     }
@@ -146,7 +158,9 @@ proc turbine::run {body} {
             adlb::server
         }
         leader {
+            variable bodyRunning
             progressStart
+            set bodyRunning 1
             try {
                 uplevel #0 $body
             } on error {message details} {
@@ -155,6 +169,8 @@ proc turbine::run {body} {
             } on return {} {
                 # A return ends the body early, like the end of a script;
                 # the run still ends on every rank.
+            } finally {
+                set bodyRunning 0
             }
             Drain
             progressFinish
@@ -163,6 +179,18 @@ proc turbine::run {body} {
             Drain
         }
     }
+    return [FinishRun]
+}
+
+# turbine::FinishRun --
+#
+#	Collects the failures once every rank has drained, prints the
+#	failure table on the leader, finalizes MPI and returns the number of
+#	failed tasks.
+proc turbine::FinishRun {} {
+    variable role
+    variable failedCount
+    variable runDone
     set runDone 1
     journalClose
 

@@ -37,13 +37,24 @@ proc turbine::HandleTaskInTcl {task} {
 #
 #	Returns the error message of a task whose input failed: the input's
 #	position (index counts from 0) and, from the failure record info of
-#	the task that failed, its future and message.
+#	the task that failed, its task id, future and message. The task id
+#	is unique in the run; the future is that of the rank that submitted it.
 proc turbine::InputFailure {index count info} {
     set what "input [expr {$index + 1}] of $count"
-    if {[catch {dict get $info future} future] || [catch {dict get $info message} message]} {
+    if {[catch {dict size $info}]} {
+        return "$what failed: $info"
+    }
+    set origin [lmap key {task future} {
+        if {![dict exists $info $key]} continue
+        string cat "$key " [dict get $info $key]
+    }]
+    if {[llength $origin] > 0} {
+        append what " ([join $origin {, }])"
+    }
+    if {![dict exists $info message]} {
         return "$what failed"
     }
-    return "$what (future $future) failed: $message"
+    return "$what failed: [dict get $info message]"
 }
 
 # turbine::RunTask --
@@ -65,6 +76,7 @@ proc turbine::RunTask {taskId payload {firstAttempt {}}} {
         set outcome [adlb::retrieve $input]
         if {[lindex $outcome 0] eq "error"} {
             set failedInput $input
+            set inputPosition [expr {[llength $inputValues] + 1}]
             set inputFailure [InputFailure [llength $inputValues] [llength $inputs] [lindex $outcome 1]]
             break
         }
@@ -77,7 +89,7 @@ proc turbine::RunTask {taskId payload {firstAttempt {}}} {
         set attempt 1
         set code 1
         set result $inputFailure
-        set options [dict create -errorinfo $result -errorcode [list TURBINE INPUT FAILED $failedInput]]
+        set options [dict create -errorinfo $result -errorcode [list TURBINE INPUT FAILED $inputPosition]]
         set attempts 1
     } else {
         for {set attempt 1} {$attempt <= $attempts} {incr attempt} {
