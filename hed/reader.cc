@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
+#include <locale.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -208,8 +209,11 @@ parse_number(std::string_view text, double &out)
     if (result.ec == std::errc::result_out_of_range && result.ptr == last) {
         // A number too small for a double reads as zero, as strtod and
         // pandas read it. A number too large is an error.
+        // strtod_l in the C locale: strtod reads the decimal point of the
+        // process's locale, which Python code in a task can change.
+        static const locale_t c_locale = newlocale(LC_ALL_MASK, "C", locale_t(0));
         std::string copy(first, last);
-        value = std::strtod(copy.c_str(), nullptr);
+        value = strtod_l(copy.c_str(), nullptr, c_locale);
         if (std::fabs(value) > 1.0) {
             return "number out of range";
         }
