@@ -113,12 +113,10 @@ scan_plain_value(const char *first, const char *last, double &out, int &fraction
     return end;
 }
 
-/// Reads a row "D.DDDD,D.DDDD" and its newline (14 bytes, the delimiter
-/// in place of the comma), the shape of most IMPROVE rows, as the integers
-/// DDDDD of both numbers: their values are these over 10^4. \a line must
-/// have 16 readable bytes. Two 8-byte loads check the shape and one chain
-/// of multiplications converts both fractions together. \returns false for
-/// any other shape.
+/// Reads a row "D.DDDD,D.DDDD" and its newline (14 bytes, the delimiter in
+/// place of the comma), the shape of most IMPROVE rows. Stores each number
+/// as the integer DDDDD, its value times 10^4. \a line must have 16
+/// readable bytes. \returns false for any other shape.
 static inline bool
 scan_four_decimal_row(const char *line, uint64_t delimiter_byte, uint32_t &true_key, uint32_t &predicted_key)
 {

@@ -54,23 +54,24 @@ equal_split(const std::string &folder, const std::vector<size_t> &dashes)
 std::vector<StudyPair>
 split_study_pairs(const std::vector<std::string> &folders)
 {
+    // The dash of each folder that names its studies by itself, if any:
+    // the only dash, or the one between equal halves.
     std::vector<std::vector<size_t>> dashes;
+    std::vector<size_t> naming;
     for (const std::string &folder : folders) {
         dashes.push_back(dashes_of(folder));
         if (dashes.back().empty()) {
             pair_error(folder, "folder \"" + folder + "\" has predictions but its name is not SOURCE-TARGET; "
                                "rename it to the source and target study names joined by a dash");
         }
+        naming.push_back(dashes.back().size() == 1 ? dashes.back()[0] : equal_split(folder, dashes.back()));
     }
-
-    // Every name a folder could confirm: the halves of folders with one
-    // dash and of folders with equal halves.
     std::set<std::string> named;
     for (size_t f = 0; f < folders.size(); f++) {
-        size_t equal = equal_split(folders[f], dashes[f]);
-        if (dashes[f].size() == 1 || equal != std::string::npos) {
-            named.insert(split_at(folders[f], equal != std::string::npos ? equal : dashes[f][0]).source);
-            named.insert(split_at(folders[f], equal != std::string::npos ? equal : dashes[f][0]).target);
+        if (naming[f] != std::string::npos) {
+            StudyPair pair = split_at(folders[f], naming[f]);
+            named.insert(pair.source);
+            named.insert(pair.target);
         }
     }
 
@@ -81,17 +82,17 @@ split_study_pairs(const std::vector<std::string> &folders)
     std::set<std::string> studies;
     std::vector<bool> trusted(folders.size(), true);
     for (size_t f = 0; f < folders.size(); f++) {
-        size_t equal = equal_split(folders[f], dashes[f]);
-        if (dashes[f].size() > 1 && equal != std::string::npos) {
-            for (size_t dash : dashes[f]) {
-                StudyPair pair = split_at(folders[f], dash);
-                if (dash != equal && (named.count(pair.source) > 0 || named.count(pair.target) > 0)) {
-                    trusted[f] = false;
-                }
+        if (naming[f] == std::string::npos) {
+            continue;
+        }
+        for (size_t dash : dashes[f]) {
+            StudyPair pair = split_at(folders[f], dash);
+            if (dash != naming[f] && (named.count(pair.source) > 0 || named.count(pair.target) > 0)) {
+                trusted[f] = false;
             }
         }
-        if (trusted[f] && (dashes[f].size() == 1 || equal != std::string::npos)) {
-            StudyPair pair = split_at(folders[f], equal != std::string::npos ? equal : dashes[f][0]);
+        if (trusted[f]) {
+            StudyPair pair = split_at(folders[f], naming[f]);
             studies.insert(pair.source);
             studies.insert(pair.target);
         }
@@ -116,10 +117,11 @@ split_study_pairs(const std::vector<std::string> &folders)
             }
         }
         if (candidates.size() != 1) {
-            std::string why = candidates.size() > 1 || !trusted[f] ? "several dashes split it" : "no dash splits it";
-            pair_error(folder, "cannot tell the source study from the target in folder \"" + folder + "\": " + why
-                                   + " into two studies named by other folders; add the within-study folders "
-                                     "(STUDY-STUDY) of its studies, or rename the studies without dashes");
+            bool several = candidates.size() > 1 || !trusted[f];
+            std::string reason = several ? "several dashes split it" : "no dash splits it";
+            pair_error(folder, "cannot tell the source study from the target in folder \"" + folder + "\": "
+                                   + reason + " into two studies named by other folders; add the within-study "
+                                     "folders (STUDY-STUDY) of its studies, or rename the studies without dashes");
         }
         pairs.push_back(candidates[0]);
     }
