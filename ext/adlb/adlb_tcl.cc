@@ -357,12 +357,12 @@ FailCmd(ClientData, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
     }
     std::fprintf(stderr, "adlb[%d]: %s\n", rank, Tcl_GetString(objv[2]));
     std::fflush(stderr);
-    std::fflush(stdout);
-    Tcl_Flush(Tcl_GetStdChannel(TCL_STDOUT));
-    if (initialized && !finalized) {
-        MPI_Abort(MPI_COMM_WORLD, code);
-    }
-    std::exit(code);
+
+    // The mpi package, which adlb::init loads, installs the exit procedure
+    // that flushes the channels, waits until the launcher has read them,
+    // and aborts the job.
+    Tcl_Exit(code);
+    return TCL_ERROR; // Not reached: Tcl_Exit ends the process.
 }
 
 struct CommandEntry {

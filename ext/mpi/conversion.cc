@@ -10,6 +10,7 @@
 #include <climits>
 #include <cstring>
 
+#include "job_abort.h"
 #include "mpi_check.h"
 
 namespace hedflow::mpi {
@@ -93,7 +94,7 @@ ElementFailed(Encoded &encoded, const char *command, DataType type, int index, T
             Tcl_WriteChars(channel, " (aborting as mpi::conv_set mpi::abort requests)\n", -1);
             Tcl_Flush(channel);
         }
-        MPI_Abort(comm, 1);
+        AbortJob(comm, 1);
     }
     if (!encoded.failed) {
         encoded.failed = true;

@@ -19,6 +19,7 @@
 #include "comm_table.h"
 #include "commands.h"
 #include "conversion.h"
+#include "job_abort.h"
 #include "mpi_check.h"
 
 namespace hedflow::mpi {
@@ -126,9 +127,9 @@ ExitMpiAware(ClientData clientData)
         if (status == 0) {
             MPI_Finalize();
         } else {
-            // Flush the channels first: MPI_Abort does not return.
+            // Flush the channels first: the abort does not return.
             Tcl_Finalize();
-            MPI_Abort(MPI_COMM_WORLD, status);
+            AbortJob(MPI_COMM_WORLD, status);
         }
     }
     Tcl_Finalize();
@@ -331,7 +332,7 @@ hedflow::mpi::MpiAbortCmd(ClientData, Tcl_Interp *interp, int objc, Tcl_Obj *con
             Tcl_Flush(open);
         }
     }
-    return MpiCheck(interp, "mpi::abort", MPI_Abort(comm, errorCode));
+    return MpiCheck(interp, "mpi::abort", AbortJob(comm, errorCode));
 }
 
 namespace {
