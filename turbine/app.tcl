@@ -2,8 +2,9 @@
 #
 #	External programs as tasks. turbine::app (see futures.tcl) queues a
 #	task whose script calls turbine::runProgram on a worker. The program
-#	runs in a session of its own (setsid), so a timeout kills its whole
-#	process group, children included.
+#	runs under a supervisor in a session of its own (program.cc), so a
+#	timeout kills its whole process group, children included, and so does
+#	the end of the rank that started it.
 
 namespace eval turbine {
     # Lines of stderr kept in the error of a program that failed.
@@ -44,15 +45,13 @@ proc turbine::runProgram {command options} {
     set oldDir [pwd]
     cd $cwd
     try {
-        set channel [open |[list setsid env {*}$environment {*}$command 2> $stderrPath] r]
-    } on error {message} {
+        lassign [StartProgram $stderrPath $environment $command] pid channel
+    } on error {message options} {
         file delete $stderrPath
-        return -code error -errorcode [list TURBINE APP START [lindex $command 0]] \
-            "turbine::app: cannot start \"[lindex $command 0]\": $message"
+        return -options $options $message
     } finally {
         cd $oldDir
     }
-    set pid [lindex [pid $channel] 0]
 
     # Read stdout through the event loop, so a time limit can fire while
     # the program runs.
@@ -79,18 +78,15 @@ proc turbine::runProgram {command options} {
     unset -nocomplain $poll
     after cancel $timer
 
-    fconfigure $channel -blocking 1
+    close $channel
     set exitCode 0
     set signal ""
-    try {
-        close $channel
-    } trap CHILDSTATUS {message details} {
-        set exitCode [lindex [dict get $details -errorcode] 2]
-    } trap CHILDKILLED {message details} {
-        set signal [lindex [dict get $details -errorcode] 2]
+    lassign [WaitProgram $pid] how value
+    if {$how eq "signal"} {
+        set signal $value
         set exitCode -1
-    } on error {message} {
-        # Output on stderr alone is not an error here; it was redirected.
+    } else {
+        set exitCode $value
     }
     set seconds [expr {([clock milliseconds] - $started) / 1000.0}]
     set stderrChannel [open $stderrPath r]

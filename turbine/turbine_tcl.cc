@@ -219,6 +219,7 @@ SetExitFloorCmd(ClientData, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
 } // namespace
 
 void RegisterEngineCommands(Tcl_Interp *interp);
+void RegisterProgramCommands(Tcl_Interp *interp);
 
 /*
  *----------------------------------------------------------------------
@@ -232,8 +233,8 @@ void RegisterEngineCommands(Tcl_Interp *interp);
  *
  *	Side effects:
  *	    Creates turbine::eval_timeout, turbine::fsync,
- *	    turbine::set_exit_floor and the commands of the task engine
- *	    (engine_tcl.cc).
+ *	    turbine::set_exit_floor, the commands of the task engine
+ *	    (engine_tcl.cc) and those that run programs (program_tcl.cc).
  *----------------------------------------------------------------------
  */
 extern "C" int
@@ -249,5 +250,6 @@ Turbine_Init(Tcl_Interp *interp)
     Tcl_CreateObjCommand(interp, "::turbine::fsync", FsyncCmd, nullptr, nullptr);
     Tcl_CreateObjCommand(interp, "::turbine::set_exit_floor", SetExitFloorCmd, nullptr, nullptr);
     RegisterEngineCommands(interp);
+    RegisterProgramCommands(interp);
     return TCL_OK;
 }
