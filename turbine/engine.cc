@@ -114,13 +114,24 @@ CompactHeader(char kind, Tcl_WideInt future, int replyRank, Tcl_Obj *retries, in
 }
 
 /* Sets the error of a wait on a future that has no value on this rank.
- * Returns TCL_ERROR. */
+ * owner is the rank that made the future. Returns TCL_ERROR. */
 int
-NoValue(Tcl_Interp *interp, const char *command, Tcl_Obj *future)
+NoValue(Tcl_Interp *interp, const char *command, Tcl_Obj *future, int owner, int rank)
 {
-    Tcl_SetObjResult(interp, Tcl_ObjPrintf(
-        "%s: future %s has no value on this rank: it was forgotten, or another rank submitted it",
-        command, Tcl_GetString(future)));
+    if (rank < 0) {
+        Tcl_SetObjResult(interp, Tcl_ObjPrintf(
+            "%s: future %s has no value because the run has not started; call turbine::init first",
+            command, Tcl_GetString(future)));
+    } else if (owner != rank) {
+        Tcl_SetObjResult(interp, Tcl_ObjPrintf(
+            "%s: future %s was made on rank %d, and only that rank can wait on it; "
+            "return the value from the task instead of the future",
+            command, Tcl_GetString(future), owner));
+    } else {
+        Tcl_SetObjResult(interp, Tcl_ObjPrintf(
+            "%s: future %s has no value on this rank: it was forgotten, or never made",
+            command, Tcl_GetString(future)));
+    }
     Tcl_SetErrorCode(interp, "TURBINE", "ARGUMENT", "FUTURE", Tcl_GetString(future), (char *)NULL);
     return TCL_ERROR;
 }
@@ -164,7 +175,7 @@ Engine::~Engine()
 }
 
 int
-Engine::configure(int rank, bool onlyNotices, bool progress)
+Engine::configure(int rank, int ranks, bool onlyNotices, bool progress)
 {
     adlb_ = static_cast<const HedflowAdlbApi *>(Tcl_GetAssocData(interp_, HEDFLOW_ADLB_API, nullptr));
     if (adlb_ != nullptr) {
@@ -179,6 +190,8 @@ Engine::configure(int rank, bool onlyNotices, bool progress)
         return TCL_ERROR;
     }
     rank_ = rank;
+    futureStride_ = ranks;
+    lastFuture_ = ranks - (rank + 1);
     onlyNotices_ = onlyNotices;
     progress_ = progress;
     return TCL_OK;
@@ -189,6 +202,16 @@ Engine::outcome(Tcl_WideInt future) const
 {
     const auto found = futures_.find(future);
     return found == futures_.end() ? nullptr : found->second;
+}
+
+int
+Engine::requireFuture(const char *command, Tcl_Obj *future)
+{
+    Tcl_WideInt id = 0;
+    if (Tcl_GetWideIntFromObj(nullptr, future, &id) == TCL_OK && futures_.count(id) != 0) {
+        return TCL_OK;
+    }
+    return NoValue(interp_, command, future, futureRank(id), rank_);
 }
 
 void
@@ -792,7 +815,26 @@ Engine::reply(Tcl_WideInt future, int replyRank, Tcl_Obj *outcome)
     Tcl_DecrRefCount(outcome);
     const char *bytes = payload.data();
     const size_t length = payload.size();
-    return adlb_->putMany(interp_, noticeType_, 0, replyRank, &bytes, &length, 1);
+    if (adlb_->putMany(interp_, noticeType_, 0, replyRank, &bytes, &length, 1) == TCL_OK) {
+        return TCL_OK;
+    }
+
+    // Once the run has ended no rank waits for the outcome, so a failure
+    // to deliver it must not abort this rank while it unwinds its tasks.
+    Tcl_Obj *options = Tcl_GetReturnOptions(interp_, TCL_ERROR);
+    Tcl_IncrRefCount(options);
+    Tcl_Obj *errorCode = nullptr;
+    Tcl_Obj *key = Tcl_NewStringObj("-errorcode", -1);
+    Tcl_IncrRefCount(key);
+    Tcl_DictObjGet(nullptr, options, key, &errorCode);
+    const bool ended = errorCode != nullptr && std::strcmp(Tcl_GetString(errorCode), "ADLB ENDED") == 0;
+    Tcl_DecrRefCount(key);
+    Tcl_DecrRefCount(options);
+    if (ended) {
+        Tcl_ResetResult(interp_);
+        return TCL_OK;
+    }
+    return TCL_ERROR;
 }
 
 int
@@ -867,8 +909,14 @@ Engine::waitNotices(const std::vector<Tcl_WideInt> &pending)
                 return code;
             }
             if (ended) {
-                Tcl_SetObjResult(interp_, Tcl_ObjPrintf("the run ended while future %lld was still unset",
-                                                        static_cast<long long>(future)));
+                // At the limit this rank takes no task, so it may have
+                // waited for a task that only it could have run.
+                Tcl_SetObjResult(interp_, Tcl_ObjPrintf(
+                    "the run ended while future %lld was still unset%s", static_cast<long long>(future),
+                    nestedTasks_ >= MAX_NESTED_TASKS
+                        ? " (this rank was waiting inside 64 nested tasks, the limit, so it took no new "
+                          "task; use more workers or fewer levels of tasks that wait on tasks)"
+                        : ""));
                 Tcl_SetErrorCode(interp_, "TURBINE", "STATE", "ENDED", std::to_string(future).c_str(),
                                  (char *)NULL);
                 return TCL_ERROR;
@@ -927,7 +975,7 @@ Engine::waitAll(const char *command, Tcl_Obj *futures)
                 continue;
             }
             if (futures_.count(ids[i]) == 0) {
-                code = NoValue(interp_, command, items[i]);
+                code = NoValue(interp_, command, items[i], futureRank(ids[i]), rank_);
                 break;
             }
             pending.push_back(ids[i]);
@@ -953,7 +1001,7 @@ Engine::waitAll(const char *command, Tcl_Obj *futures)
             stored = outcome(ids[i]);
             if (stored == nullptr) {
                 // A task run during the wait forgot it.
-                code = NoValue(interp_, command, items[i]);
+                code = NoValue(interp_, command, items[i], futureRank(ids[i]), rank_);
                 break;
             }
         } else {

@@ -57,12 +57,22 @@ public:
      * leader that does not run tasks). progress: wait through
      * turbine::progressGet, which redraws the progress line. Needs the
      * adlb package initialized; returns a Tcl code. */
-    int configure(int rank, bool onlyNotices, bool progress);
+    int configure(int rank, int ranks, bool onlyNotices, bool progress);
 
+    /* Local futures are negative and name the rank that made them: rank r
+     * of n makes -(r + 1), -(r + 1 + n), and so on. A future passed to
+     * another rank is then never mistaken there for one of its own. */
     Tcl_WideInt newFuture()
     {
-        futures_.emplace(--lastFuture_, nullptr);
+        lastFuture_ -= futureStride_;
+        futures_.emplace(lastFuture_, nullptr);
         return lastFuture_;
+    }
+
+    /* The rank that made a local future. */
+    int futureRank(Tcl_WideInt future) const
+    {
+        return static_cast<int>((-future - 1) % futureStride_);
     }
 
     bool hasOutcome(Tcl_WideInt future) const { return outcome(future) != nullptr; }
@@ -70,6 +80,11 @@ public:
     Tcl_Obj *outcome(Tcl_WideInt future) const;
     void setOutcome(Tcl_WideInt future, Tcl_Obj *outcome);
     void forget(Tcl_WideInt future);
+
+    /* Returns TCL_OK when future is one of this rank's futures that is
+     * not forgotten; otherwise sets the error of command and returns
+     * TCL_ERROR. */
+    int requireFuture(const char *command, Tcl_Obj *future);
 
     /* Hands future's outcome to turbine::Materialize when it arrives. */
     void watch(Tcl_WideInt future) { watched_.insert(future); }
@@ -164,6 +179,7 @@ private:
     bool onlyNotices_ = false;
     bool progress_ = false;
     Tcl_WideInt lastFuture_ = 0;
+    Tcl_WideInt futureStride_ = 1;
     Counts counts_;
 
     // This rank's futures that are not forgotten, with their outcomes, or

@@ -181,9 +181,10 @@ InputsCmd(ClientData data, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
 
 /*
  * Internal commands, for the Tcl files of the package:
- *	Configure RANK ONLY_NOTICES PROGRESS   EngineConfigure
+ *	Configure RANK RANKS ONLY_NOTICES PROGRESS   EngineConfigure
  *	NewFuture                               a new future of this rank
  *	HasOutcome F, Outcome F, SetOutcome F O, Watch F
+ *	RequireFuture COMMAND F                 an error unless F is known here
  *	Queue OPTIONS SCRIPT                    consults the journal
  *	QueueDirect OPTIONS SCRIPT              does not
  *	QueueApply OPTIONS LAMBDA ELEMENT       a map element
@@ -200,18 +201,24 @@ int
 EngineConfigureCmd(ClientData data, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
 {
     int rank = 0;
+    int ranks = 0;
     int onlyNotices = 0;
     int progress = 0;
-    if (objc != 4) {
-        Tcl_WrongNumArgs(interp, 1, objv, "rank onlyNotices progress");
+    if (objc != 5) {
+        Tcl_WrongNumArgs(interp, 1, objv, "rank ranks onlyNotices progress");
         return TCL_ERROR;
     }
     if (Tcl_GetIntFromObj(interp, objv[1], &rank) != TCL_OK
-        || Tcl_GetBooleanFromObj(interp, objv[2], &onlyNotices) != TCL_OK
-        || Tcl_GetBooleanFromObj(interp, objv[3], &progress) != TCL_OK) {
+        || Tcl_GetIntFromObj(interp, objv[2], &ranks) != TCL_OK
+        || Tcl_GetBooleanFromObj(interp, objv[3], &onlyNotices) != TCL_OK
+        || Tcl_GetBooleanFromObj(interp, objv[4], &progress) != TCL_OK) {
         return TCL_ERROR;
     }
-    return EngineOf(data).configure(rank, onlyNotices != 0, progress != 0);
+    if (rank < 0 || ranks <= rank) {
+        Tcl_SetObjResult(interp, Tcl_ObjPrintf("EngineConfigure: invalid rank %d of %d ranks", rank, ranks));
+        return TCL_ERROR;
+    }
+    return EngineOf(data).configure(rank, ranks, onlyNotices != 0, progress != 0);
 }
 
 int
@@ -267,6 +274,16 @@ SetOutcomeCmd(ClientData data, Tcl_Interp *interp, int objc, Tcl_Obj *const objv
     }
     EngineOf(data).setOutcome(future, objv[2]);
     return TCL_OK;
+}
+
+int
+RequireFutureCmd(ClientData data, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
+{
+    if (objc != 3) {
+        Tcl_WrongNumArgs(interp, 1, objv, "command future");
+        return TCL_ERROR;
+    }
+    return EngineOf(data).requireFuture(Tcl_GetString(objv[1]), objv[2]);
 }
 
 int
@@ -471,6 +488,7 @@ RegisterEngineCommands(Tcl_Interp *interp)
         {"::turbine::Outcome", OutcomeCmd},
         {"::turbine::SetOutcome", SetOutcomeCmd},
         {"::turbine::Watch", WatchCmd},
+        {"::turbine::RequireFuture", RequireFutureCmd},
         {"::turbine::Queue", QueueCmd},
         {"::turbine::QueueDirect", QueueDirectCmd},
         {"::turbine::QueueApply", QueueApplyCmd},

@@ -187,6 +187,10 @@ proc turbine::rule {args} {
     }
     foreach input $inputs {
         CheckFuture turbine::rule $input
+        # A local future this rank does not know would never close.
+        if {$input < 0} {
+            RequireFuture turbine::rule $input
+        }
     }
     dict set options -inputs [lmap input $inputs {Datum $input}]
     return [Queue $options [lindex $rest 0]]
