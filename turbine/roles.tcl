@@ -12,6 +12,8 @@ namespace eval turbine {
     variable userTypes {}
     variable failedCount 0
     variable runDone 0
+    # Set when turbine::run starts, on every rank.
+    variable runStarted 0
     # Whether the leader is evaluating the workflow body (see GuardExit).
     variable bodyRunning 0
 }
@@ -94,7 +96,8 @@ proc turbine::init {args} {
     }
     progressConfigure [dict get $options -progress] [dict get $options -progress_interval]
     variable progress
-    EngineConfigure $rank [expr {$role eq "leader" && !$leaderWorks}] [dict get $progress enabled]
+    EngineConfigure $rank [adlb::size] [expr {$role eq "leader" && !$leaderWorks}] \
+        [dict get $progress enabled]
     if {$role ne "server"} {
         GuardExit
     }
@@ -152,6 +155,12 @@ proc turbine::run {body} {
         return -code error -errorcode {TURBINE STATE FINISHED} \
             "turbine::run: the run has ended; call turbine::run once per process"
     }
+    variable runStarted
+    if {$runStarted} {
+        return -code error -errorcode {TURBINE STATE RUNNING} \
+            "turbine::run: the run is in progress; call turbine::run once per process, not from the body or a task"
+    }
+    set runStarted 1
 
     switch -- $role {
         server {

@@ -79,8 +79,8 @@ proc turbine::stage {args} {
 #	not started: servers never return to the script during the run.
 proc turbine::RequireBeforeRun {command} {
     variable role
-    variable runDone
-    if {$role eq "" || $runDone} {
+    variable runStarted
+    if {$role eq "" || $runStarted} {
         return -code error -errorcode {TURBINE STATE} \
             "$command: call it on every rank after turbine::init and before turbine::run"
     }
