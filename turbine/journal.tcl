@@ -10,7 +10,8 @@
 #
 #	A record is the line "hedflow-journal KEYBYTES VALUEBYTES", then the
 #	UTF-8 bytes of the key and of the value, then a newline. A record cut
-#	short by a crash is ignored when the journal is read.
+#	short by a crash is ignored when the journal is read, and damaged
+#	bytes are skipped up to the next record.
 
 namespace eval turbine {
     variable journalBase ""
@@ -45,9 +46,11 @@ proc turbine::journalOpen {base rank} {
     # so it is cut off first.
     if {[file exists $shard]} {
         set channel [open $shard {RDWR BINARY}]
-        set complete [journalParse $shard [read $channel]]
-        if {$complete < [file size $shard]} {
-            log -always warn "journal $shard: removing a record cut short at byte $complete, left by a run that was killed"
+        set data [read $channel]
+        set complete [journalParse $shard $data 0]
+        if {$complete < [string length $data]} {
+            log -always warn "journal $shard: removing the unreadable end from byte $complete\
+                (line [journalLine $data $complete]), most likely a record cut short by a run that was killed"
             chan truncate $channel $complete
         }
         close $channel
@@ -62,16 +65,18 @@ proc turbine::journalOpen {base rank} {
 # turbine::journalLoad --
 #
 #	Reads every shard of the journal into turbine::journalEntries (key to
-#	result). Returns the number of keys found.
+#	result). Returns the number of keys found. Only the leader warns of
+#	damaged records, since every rank reads every shard.
 proc turbine::journalLoad {} {
     variable journalBase
     variable journalEntries
+    variable role
     set journalEntries [dict create]
     foreach shard [lsort [glob -nocomplain -- $journalBase.rank*]] {
         set channel [open $shard rb]
         set data [read $channel]
         close $channel
-        journalParse $shard $data
+        journalParse $shard $data [expr {$role eq "leader"}]
     }
     return [dict size $journalEntries]
 }
@@ -79,36 +84,53 @@ proc turbine::journalLoad {} {
 # turbine::journalParse --
 #
 #	Adds the complete records of one shard's bytes to the entries; the
-#	first result recorded for a key wins. A torn record ends the shard.
-#	Returns the length of the complete records.
-proc turbine::journalParse {shard data} {
+#	first result recorded for a key wins. Damaged bytes between records
+#	are skipped up to the next record header, with a warning when warn is
+#	true, so one damaged record loses no other. Returns the length of the
+#	shard up to its last complete record.
+proc turbine::journalParse {shard data warn} {
     variable journalEntries
     set position 0
+    set complete 0
     set length [string length $data]
     while {$position < $length} {
         set newline [string first \n $data $position]
-        if {$newline < 0} {
-            break
-        }
         set header [string range $data $position [expr {$newline - 1}]]
-        if {![regexp {^hedflow-journal (\d+) (\d+)$} $header -> keyBytes valueBytes]} {
-            turbine::log -always warn "journal $shard: unreadable record at byte $position; ignoring the rest of this shard"
+        set end -1
+        if {$newline >= 0 && [regexp {^hedflow-journal (\d+) (\d+)$} $header -> keyBytes valueBytes]} {
+            set start [expr {$newline + 1}]
+            set end [expr {$start + $keyBytes + $valueBytes}]
+        }
+        if {$end >= 0 && $end < $length && [string index $data $end] eq "\n"} {
+            set key [encoding convertfrom utf-8 [string range $data $start [expr {$start + $keyBytes - 1}]]]
+            set value [encoding convertfrom utf-8 [string range $data [expr {$start + $keyBytes}] [expr {$end - 1}]]]
+            if {![dict exists $journalEntries $key]} {
+                dict set journalEntries $key $value
+            }
+            set position [expr {$end + 1}]
+            set complete $position
+            continue
+        }
+
+        # Not a complete record: a torn end, or damage with records after it.
+        set next [string first "hedflow-journal " $data [expr {$position + 1}]]
+        if {$next < 0} {
             break
         }
-        set start [expr {$newline + 1}]
-        set end [expr {$start + $keyBytes + $valueBytes}]
-        if {$end >= $length || [string index $data $end] ne "\n"} {
-            # The run was killed while writing this record.
-            break
+        if {$warn} {
+            turbine::log -always warn "journal $shard: skipping unreadable bytes $position to\
+                [expr {$next - 1}] (line [journalLine $data $position]); the records after them are kept"
         }
-        set key [encoding convertfrom utf-8 [string range $data $start [expr {$start + $keyBytes - 1}]]]
-        set value [encoding convertfrom utf-8 [string range $data [expr {$start + $keyBytes}] [expr {$end - 1}]]]
-        if {![dict exists $journalEntries $key]} {
-            dict set journalEntries $key $value
-        }
-        set position [expr {$end + 1}]
+        set position $next
     }
-    return $position
+    return $complete
+}
+
+# turbine::journalLine --
+#
+#	Returns the line number of byte position in data.
+proc turbine::journalLine {data position} {
+    return [expr {[regexp -all \n [string range $data 0 [expr {$position - 1}]]] + 1}]
 }
 
 # turbine::journalLookup --

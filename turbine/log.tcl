@@ -63,6 +63,8 @@ proc turbine::log {args} {
     set now [clock milliseconds]
     set stamp [clock format [expr {$now / 1000}] -format %Y-%m-%dT%H:%M:%S -gmt 1]
     set line [format "%s.%03dZ %-5s \[rank %s\] %s" $stamp [expr {$now % 1000}] $level $logRank $message]
-    puts stderr $line
+    # One write per line: with stderr unbuffered, puts writes the newline
+    # separately, and lines of ranks that share the launcher's pipe mix.
+    puts -nonewline stderr "$line\n"
     flush stderr
 }

@@ -146,7 +146,11 @@ proc turbine::RunTask {taskId payload {firstAttempt {}}} {
     variable failures
     lappend failures $info
     log -always error "task $taskId (future $future[expr {$key ne "" ? ", key $key" : ""}]) failed after [dict get $info attempts] attempt(s): $result"
-    Reply [dict get $payload future] [dict get $payload reply] [list error $info]
+    # A task whose wait saw the end of the run has no one to tell: its
+    # submitter's own wait reports the end, without every nested message.
+    if {[lrange [dict get $options -errorcode] 0 2] ne {TURBINE STATE ENDED}} {
+        Reply [dict get $payload future] [dict get $payload reply] [list error $info]
+    }
     progressTaskEnded failed
 }
 
