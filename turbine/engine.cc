@@ -336,7 +336,11 @@ Engine::put(const TaskOptions &parsed, std::string &&text, Tcl_Obj *payload)
     const bool dataflow = !IsEmpty(parsed.inputs);
     const bool targeted = !IsEmpty(parsed.target);
     int priority = 0;
-    if (Tcl_GetIntFromObj(interp_, parsed.priority, &priority) != TCL_OK) {
+    if (Tcl_GetIntFromObj(nullptr, parsed.priority, &priority) != TCL_OK) {
+        Tcl_SetObjResult(interp_, Tcl_ObjPrintf(
+            "invalid -priority \"%s\": give a whole number from -2147483648 to 2147483647",
+            Tcl_GetString(parsed.priority)));
+        Tcl_SetErrorCode(interp_, "TURBINE", "ARGUMENT", "-priority", (char *)NULL);
         if (payload != nullptr) {
             Tcl_IncrRefCount(payload);
             Tcl_DecrRefCount(payload);

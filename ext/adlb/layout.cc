@@ -64,9 +64,9 @@ Layout::Layout(int servers, std::vector<std::string> typeNames)
     CheckMpi(MPI_Comm_size(MPI_COMM_WORLD, &size_), "MPI_Comm_size");
     if (servers < 1 || servers >= size_) {
         throw Error({"ADLB", "SERVERS", std::to_string(servers)},
-                    std::to_string(servers) + " server" + (servers == 1 ? "" : "s") + " among "
-                    + std::to_string(size_) + " rank" + (size_ == 1 ? "" : "s")
-                    + " leave no worker; use at least 1 server and fewer servers than ranks");
+                    "invalid server count " + std::to_string(servers) + " for " + std::to_string(size_)
+                    + " rank" + (size_ == 1 ? "" : "s")
+                    + ": use at least 1 server and fewer servers than ranks, so one rank or more runs the workflow");
     }
     nodeOf_ = FindNodes(rank_, size_);
 }
