@@ -68,7 +68,8 @@ Server::run()
     if (queue_.count() > 0 || !held_.empty() || !parallel_.empty()) {
         LogLine(layout_.rank(),
                 "the run ended with " + std::to_string(queue_.count() + parallel_.size())
-                + " tasks queued that no waiting worker accepts (check the -type of get) and "
+                + " tasks queued that no waiting worker accepts (check their type, target rank"
+                  " and node against the workers' get and the node layout) and "
                 + std::to_string(held_.size()) + " dput tasks whose inputs never closed");
     }
 }
