@@ -7,8 +7,9 @@
 #	drugs, and writes OUT/hed.h5, OUT/tables/*.csv, OUT/plots/ and the
 #	report (OUT/report.md, OUT/report.html).
 #
-#	--runs DIR reads DIR/run/RUN*/test_y_data_predicted.csv, taking each
-#	run's drug from DIR/runs.csv when present (else the run name).
+#	--runs DIR reads the runs that DIR/runs.csv lists, each with its drug,
+#	from DIR/run/RUNnnn/test_y_data_predicted.csv. Without runs.csv it
+#	reads every DIR/run/RUN*/ folder, named by its run.
 #	--csa DIR reads DIR/SOURCE-TARGET/split_K/test_y_data_predicted.csv and
 #	adds per source/target matrices of the mean and sd over splits.
 
@@ -34,8 +35,8 @@ namespace eval hedwf {
 # hedwf::analyzeInputs --
 #
 #	Returns the input files of the stage, sorted, as a list of dicts
-#	{path P name N drug D source S target T split K}. Raises an error
-#	naming the folder when it holds no predictions file.
+#	{path P name N drug D source S target T split K}. Raises an error naming the folder when
+#	it holds no predictions file, or when a listed run has none.
 proc hedwf::analyzeInputs {options} {
     set inputs {}
     if {[dict get $options runs] ne ""} {
@@ -54,13 +55,20 @@ proc hedwf::analyzeInputs {options} {
                     dict set smilesOf [dict get $row drug] [dict get $row smiles]
                 }
             }
+            # Folders that runs.csv does not list are ignored, because they
+            # are left over from another study written into the same folder.
+            set folders [lmap run [dict keys $drugOf] {file join $root run $run}]
+            set missingHint "rerun 'hedflow hed lodo' with the options that wrote \"$mapping\""
+        } else {
+            set folders [glob -nocomplain -types d -directory [file join $root run] *]
+            set missingHint "rerun that run or remove the folder"
         }
-        foreach folder [lsort [glob -nocomplain -types d -directory [file join $root run] *]] {
+        foreach folder [lsort $folders] {
             set run [file tail $folder]
             set path [file join $folder test_y_data_predicted.csv]
             if {![file exists $path]} {
                 return -code error -errorcode [list HED INPUT MISSING $path] \
-                    "run folder \"$folder\" has no test_y_data_predicted.csv; rerun that run or remove the folder"
+                    "run folder \"$folder\" has no test_y_data_predicted.csv; $missingHint"
             }
             if {![file readable $path]} {
                 return -code error -errorcode [list HED INPUT OPEN $path] \
