@@ -45,6 +45,9 @@ if {[hedwf::checkOnly]} {
             [dict get $hedwf::options cells] [dict get $hedwf::options seed]
         hedwf::writeAtomically $hedwf::marker "$hedwf::parameters\n"
     }
+    hedwf::checkInputs demo {
+        hedwf::prepareRuns demo [dict merge $hedwf::options $hedwf::inputs {model-command ""}]
+    }
     exit 0
 }
 if {![file exists [dict get $hedwf::inputs drugs]]} {

@@ -32,6 +32,7 @@ dict set hedwf::options model-command [hedwf::resolveCommand lodo [dict get $hed
 if {[hedwf::checkOnly]} {
     hedwf::prepareOut lodo [dict get $hedwf::options out]
     hedwf::checkInputs lodo {hedwf::lodoCheck $hedwf::options}
+    hedwf::checkInputs lodo {hedwf::prepareRuns lodo $hedwf::options}
     exit 0
 }
 hedwf::runWorkflow [dict get $hedwf::options out] {

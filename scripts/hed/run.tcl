@@ -21,6 +21,7 @@ dict set hedwf::options csa ""
 if {[hedwf::checkOnly]} {
     hedwf::prepareOut run [dict get $hedwf::options out]
     hedwf::checkInputs run {hedwf::lodoCheck $hedwf::options}
+    hedwf::checkInputs run {hedwf::prepareRuns run $hedwf::options}
     exit 0
 }
 hedwf::runWorkflow [dict get $hedwf::options out] {

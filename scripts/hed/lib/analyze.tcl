@@ -173,6 +173,15 @@ proc hedwf::analyzeStage {options} {
     set inputs [analyzeInputs $options]
     set paths [lmap input $inputs {dict get $input path}]
     set stamp [stamp $paths]
+    # The stamp reads modification times in whole seconds, so run files
+    # rewritten with other options within a second can keep it. The
+    # configuration record of the runs (see restart.tcl) tells them apart.
+    if {[dict get $options runs] ne ""} {
+        set record [lodoRecordPath [dict get $options runs]]
+        if {[file isfile $record]} {
+            append stamp - [format %08x [zlib crc32 [readText $record]]]
+        }
+    }
     turbine::log info "analyze: [llength $inputs] files, output $out"
 
     # The whole-study task is the longest, so it goes first.
