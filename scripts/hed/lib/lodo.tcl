@@ -50,8 +50,10 @@ proc hedwf::lodoCheck {options} {
 # hedwf::lodoStage --
 #
 #	Runs the stage on the leader: writes runs.csv, submits one keyed task
-#	per drug and waits for all. Returns the number of runs that failed;
-#	their errors are in the failure table at the end of the run.
+#	per drug and waits for all. A run that the journal records as done but
+#	whose test_y_data_predicted.csv is missing runs again. Returns the
+#	number of runs that failed; their errors are in the failure table at
+#	the end of the run.
 proc hedwf::lodoStage {options} {
     set out [dict get $options out]
     set drugs [lodoCheck $options]
@@ -72,32 +74,47 @@ proc hedwf::lodoStage {options} {
     turbine::log info "lodo: [llength $drugs] drugs, model $model, output $out"
 
     set taskOptions [list -retries [dict get $options retries]]
-    if {[dict get $options timeout] ne ""} {
+    # An external model's own timer applies the time limit (see
+    # modelTask), so its task has none.
+    if {$command eq "" && [dict get $options timeout] ne ""} {
         lappend taskOptions -timeout [dict get $options timeout]
     }
+    set scripts [dict create]
     set futures [dict create]
     foreach row $rows {
         lassign $row run name index smiles count
         set folder [file join $out run $run]
-        set key "lodo/$model/$stamp/$run"
         if {$command eq ""} {
             set script [list hedwf::lodoTask [dict get $options responses] [dict get $options drugs] \
                 [dict get $options fingerprints] $index [dict get $options k] $folder]
-            dict set futures $run [turbine::submit {*}$taskOptions -key $key $script]
         } else {
             set environment [dict create HED_DRUG_INDEX $index HED_DRUG_SMILES $smiles \
                 HED_RESPONSES [join [dict get $options responses] :] \
                 HED_DRUGS [dict get $options drugs] HED_FINGERPRINTS [dict get $options fingerprints]]
-            # The program's own timer applies the time limit, so the task
-            # has none.
             set script [list hedwf::modelTask $command $folder $environment [dict get $options timeout]]
-            dict set futures $run [turbine::submit -retries [dict get $options retries] -key $key $script]
         }
+        dict set scripts $run $script
+        dict set futures $run [turbine::submit {*}$taskOptions -key "lodo/$model/$stamp/$run" $script]
     }
 
     set failed 0
+    set redone [dict create]
     dict for {run future} $futures {
-        if {[catch {turbine::wait $future} message]} {
+        if {[catch {turbine::wait $future}]} {
+            incr failed
+            continue
+        }
+        # A task that ran has written its file, so a missing one was
+        # deleted after the journal recorded the run. The journal keeps
+        # that record, so the run goes again without a key.
+        set output [file join $out run $run test_y_data_predicted.csv]
+        if {![file exists $output]} {
+            turbine::log -always warn "lodo: $run is recorded as done but $output is missing; running it again"
+            dict set redone $run [turbine::submit {*}$taskOptions [dict get $scripts $run]]
+        }
+    }
+    dict for {run future} $redone {
+        if {[catch {turbine::wait $future}]} {
             incr failed
         }
     }
