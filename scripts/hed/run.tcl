@@ -25,10 +25,12 @@ if {[hedwf::checkOnly]} {
     exit 0
 }
 hedwf::runWorkflow [dict get $hedwf::options out] {
-    if {[hedwf::lodoStage $hedwf::options] > 0} {
-        turbine::log -always error "run: some runs failed; the analysis covers the others"
+    set hedwf::failed [hedwf::lodoStage $hedwf::options]
+    if {[llength $hedwf::failed] > 0} {
+        turbine::log -always error "run: runs failed: [join $hedwf::failed {, }]; the analysis covers the others"
     }
-    set hedwf::analysisOptions [dict replace $hedwf::options k [dict get $hedwf::options analysis-k]]
+    set hedwf::analysisOptions [dict replace $hedwf::options k [dict get $hedwf::options analysis-k] \
+        failed-runs $hedwf::failed]
     set analysis [hedwf::analyzeStage $hedwf::analysisOptions]
     hedwf::writeReport [dict get $hedwf::options out] $analysis "High error drug analysis"
     puts "hedflow hed run: report written to [file join [dict get $hedwf::options out] report.html] (and report.md)"

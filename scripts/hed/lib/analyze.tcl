@@ -35,12 +35,15 @@ namespace eval hedwf {
 # hedwf::analyzeInputs --
 #
 #	Returns the input files of the stage, sorted, as a list of dicts
-#	{path P name N drug D source S target T split K}. Raises an error naming the folder when
+#	{path P name N drug D source S target T split K}. The option
+#	failed-runs, when present, lists runs to leave out because their
+#	leave-one-drug-out task failed. Raises an error naming the folder when
 #	it holds no predictions file, or when a listed run has none.
 proc hedwf::analyzeInputs {options} {
     set inputs {}
     if {[dict get $options runs] ne ""} {
         set root [dict get $options runs]
+        set failed [expr {[dict exists $options failed-runs] ? [dict get $options failed-runs] : {}}]
         set drugOf [dict create]
         set smilesOf [dict create]
         set mapping [file join $root runs.csv]
@@ -65,6 +68,9 @@ proc hedwf::analyzeInputs {options} {
         }
         foreach folder [lsort $folders] {
             set run [file tail $folder]
+            if {$run in $failed} {
+                continue
+            }
             set path [file join $folder test_y_data_predicted.csv]
             if {![file exists $path]} {
                 return -code error -errorcode [list HED INPUT MISSING $path] \
@@ -166,7 +172,8 @@ proc hedwf::bootstrapSeed {seed drug} {
 # hedwf::analyzeStage --
 #
 #	Runs the stage on the leader and writes every output. Returns a dict
-#	{tables DICT outputs DICT} for the report.
+#	{tables DICT outputs DICT failed LIST} for the report, where failed
+#	lists the runs left out (option failed-runs).
 proc hedwf::analyzeStage {options} {
     variable bootstrapChunk
     set out [dict get $options out]
@@ -252,7 +259,8 @@ proc hedwf::analyzeStage {options} {
     foreach message [dict get $outputs messages] {
         turbine::log -always warn "analyze: $message"
     }
-    return [dict create tables $tables outputs $outputs]
+    set failed [expr {[dict exists $options failed-runs] ? [dict get $options failed-runs] : {}}]
+    return [dict create tables $tables outputs $outputs failed $failed]
 }
 
 # hedwf::tableCsv --

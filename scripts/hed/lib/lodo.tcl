@@ -52,8 +52,8 @@ proc hedwf::lodoCheck {options} {
 #	Runs the stage on the leader: writes runs.csv, submits one keyed task
 #	per drug and waits for all. A run that the journal records as done but
 #	whose test_y_data_predicted.csv is missing runs again. Returns the
-#	number of runs that failed; their errors are in the failure table at
-#	the end of the run.
+#	names of the runs that failed (RUNnnn); their errors are in the
+#	failure table at the end of the run.
 proc hedwf::lodoStage {options} {
     set out [dict get $options out]
     set drugs [lodoCheck $options]
@@ -97,11 +97,11 @@ proc hedwf::lodoStage {options} {
         dict set futures $run [turbine::submit {*}$taskOptions -key "lodo/$model/$stamp/$run" $script]
     }
 
-    set failed 0
+    set failed {}
     set redone [dict create]
     dict for {run future} $futures {
         if {[catch {turbine::wait $future}]} {
-            incr failed
+            lappend failed $run
             continue
         }
         # A task that ran has written its file, so a missing one was
@@ -115,10 +115,11 @@ proc hedwf::lodoStage {options} {
     }
     dict for {run future} $redone {
         if {[catch {turbine::wait $future}]} {
-            incr failed
+            lappend failed $run
         }
     }
-    puts "hedflow hed lodo: [expr {[dict size $futures] - $failed}] of [dict size $futures] runs written to [file join $out run]"
+    set failed [lsort $failed]
+    puts "hedflow hed lodo: [expr {[dict size $futures] - [llength $failed]}] of [dict size $futures] runs written to [file join $out run]"
     return $failed
 }
 

@@ -49,6 +49,14 @@ td,th{border:1px solid #bbb;padding:2px 6px;text-align:right}th{background:#eee}
 is \[i/k, (i+1)/k) by decimal value, the last closed at 1.0; AUC outside \[0, 1\] is counted out of range.\
 Every table is in <a href=\"tables/\">tables/</a> as CSV and in <code>hed.h5</code>.</p>"]
 
+    set failed [expr {[dict exists $analysis failed] ? [dict get $analysis failed] : {}}]
+    if {[llength $failed] > 0} {
+        set text "Runs not analyzed because their task failed: [join $failed {, }].\
+            The failure table at the end of the log gives each error."
+        lappend markdown "## Failed runs" "" $text ""
+        lappend html "<h2>Failed runs</h2>" "<p>[HtmlEscape $text]</p>"
+    }
+
     foreach {name heading} $reportSections {
         if {![dict exists $tables $name]} {
             continue
