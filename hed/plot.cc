@@ -34,6 +34,19 @@ gnuplot_available()
     return !path.empty() && ::access(path.c_str(), X_OK) == 0;
 }
 
+std::string
+gnuplot_quote(const std::string &text)
+{
+    std::string quoted = "'";
+    for (char c : text) {
+        quoted += c;
+        if (c == '\'') {
+            quoted += '\'';
+        }
+    }
+    return quoted + "'";
+}
+
 void
 render_plot(const std::string &base, const std::string &commands)
 {
@@ -44,8 +57,8 @@ render_plot(const std::string &base, const std::string &commands)
         std::string final_path = base + "." + output.extension;
         std::string temporary = base + ".tmp" + std::to_string(::getpid()) + "." + output.extension;
         std::string script_path = base + ".tmp" + std::to_string(::getpid()) + ".gp";
-        std::string script = "set terminal " + std::string(output.terminal) + "\nset output '" + temporary
-            + "'\n" + commands + "\nunset output\n";
+        std::string script = "set terminal " + std::string(output.terminal) + "\nset output " + gnuplot_quote(temporary)
+            + "\n" + commands + "\nunset output\n";
         write_file_atomically(script_path, script);
 
         pid_t child;

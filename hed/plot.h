@@ -13,6 +13,10 @@ std::string gnuplot_path();
 /// \returns whether gnuplot_path() names an executable file.
 bool gnuplot_available();
 
+/// \returns \a text as a gnuplot single-quoted string, which writes a
+/// quote as two quotes and takes every other character as it is.
+std::string gnuplot_quote(const std::string &text);
+
 /// Draws \a commands (gnuplot commands after the terminal and output are
 /// set) into BASE.svg and BASE.png. Each image is written under a temporary
 /// name and renamed into place.

@@ -1,6 +1,7 @@
 // report.cc -- tables of an analysis and their HDF5, CSV and plot outputs.
 #include "report.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include <cmath>
@@ -241,7 +242,7 @@ std::vector<std::pair<std::string, std::string>>
 plot_commands(const std::vector<Table> &tables, const std::string &folder)
 {
     std::vector<std::pair<std::string, std::string>> plots;
-    auto csv = [&](const std::string &table) { return "'" + folder + "/" + file_name(table) + ".csv'"; };
+    auto csv = [&](const std::string &table) { return gnuplot_quote(folder + "/" + file_name(table) + ".csv"); };
     std::string setup = "set datafile separator ','\nset key off\nset grid\n";
     if (find_table(tables, "error_histogram")) {
         plots.emplace_back("error_histogram", setup
@@ -260,9 +261,14 @@ plot_commands(const std::vector<Table> &tables, const std::string &folder)
             + "set title 'Normal QQ plot of errors'\nset xlabel 'normal quantile'\nset ylabel 'error'\n"
               "plot " + csv("qq") + " every ::1 using 1:2 with points pt 7 ps 0.3 lc rgb '#228833'");
     }
-    if (find_table(tables, "hed_ranking")) {
+    // z is undefined when the drugs' scores do not vary (one drug, or all
+    // equal), and gnuplot cannot draw a plot without a point.
+    const Table *ranking = find_table(tables, "hed_ranking");
+    const Column *z = ranking != nullptr ? ranking->find("z") : nullptr;
+    if (z != nullptr && std::any_of(z->reals.begin(), z->reals.end(), [](double v) { return std::isfinite(v); })) {
         plots.emplace_back("hed_ranking", setup
-            + "set title 'High error drugs: standardized score'\nset ylabel 'z'\nset xtics rotate by 90 font ',7'\n"
+            + "set title 'High error drugs: standardized score'\nset ylabel 'z'\n"
+              "set xtics rotate by 90 right noenhanced font ',8' nomirror\nset bmargin 7\nset offsets 0.5, 0.5, graph 0.05, 0\n"
               "set style fill solid 0.6\nset boxwidth 0.8\nplot " + csv("hed_ranking")
             + " every ::1::40 using 0:3:xtic(1) with boxes lc rgb '#aa3377'");
     }
@@ -270,13 +276,13 @@ plot_commands(const std::vector<Table> &tables, const std::string &folder)
         size_t targets = matrix->columns().size() - 1;
         std::string xtics, ytics;
         for (size_t t = 0; t < targets; t++) {
-            xtics += (t ? ", '" : "'") + matrix->columns()[t + 1].name + "' " + std::to_string(t);
+            xtics += (t ? ", " : "") + gnuplot_quote(matrix->columns()[t + 1].name) + " " + std::to_string(t);
         }
         for (size_t s = 0; s < matrix->rows(); s++) {
-            ytics += (s ? ", '" : "'") + matrix->columns()[0].texts[s] + "' " + std::to_string(s);
+            ytics += (s ? ", " : "") + gnuplot_quote(matrix->columns()[0].texts[s]) + " " + std::to_string(s);
         }
-        plots.emplace_back("csa_rmse", "set datafile separator ','\nset title 'Cross-study RMSE (mean over splits)'\n"
-            "set xlabel 'target'\nset ylabel 'source'\nset xtics (" + xtics + ")\nset ytics (" + ytics + ")\n"
+        plots.emplace_back("csa_rmse", "set datafile separator ','\nset key off\nset title 'Cross-study RMSE (mean over splits)'\n"
+            "set xlabel 'target'\nset ylabel 'source'\nset xtics noenhanced (" + xtics + ")\nset ytics noenhanced (" + ytics + ")\n"
             "set palette defined (0 'white', 1 '#4477aa')\nplot " + csv("csa/rmse_mean")
             + " matrix rowheaders columnheaders using 1:2:3 with image");
     }
