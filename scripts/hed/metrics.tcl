@@ -93,6 +93,20 @@ proc hedmetrics::reportSkipped {path result} {
     }
 }
 
+# hedmetrics::emit --
+#
+#	Prints line on stdout. When the reader has gone (as with `| head`),
+#	exits with status 141, as a program that SIGPIPE ended does, without
+#	a traceback: Tcl ignores SIGPIPE and raises EPIPE instead.
+proc hedmetrics::emit {line} {
+    if {[catch {puts $line} message options]} {
+        if {[lrange [dict get $options -errorcode] 0 1] eq {POSIX EPIPE}} {
+            exit 141
+        }
+        return -options $options $message
+    }
+}
+
 # hedmetrics::main --
 #
 #	Prints the statistics of every file. Returns the exit status.
@@ -101,7 +115,7 @@ proc hedmetrics::main {arguments} {
     set format [dict get $options format]
     set readOptions [list -skip_bad [dict get $options skipBad]]
     if {$format eq "csv"} {
-        puts [hed::metrics_csv_header]
+        emit [hed::metrics_csv_header]
     }
     set status 0
     foreach path [dict get $options files] {
@@ -110,7 +124,7 @@ proc hedmetrics::main {arguments} {
             set status 1
             continue
         }
-        puts [dict get $result line]
+        emit [dict get $result line]
         reportSkipped $path $result
     }
     return $status
