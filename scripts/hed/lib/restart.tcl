@@ -77,7 +77,7 @@ proc hedwf::changedOptions {recorded current} {
 #
 #	In the launcher's serial check, before the MPI job: compares the
 #	configuration of the stage (hedwf::lodoRecord) with the one recorded
-#	in out. When they differ, or when out holds runs or a journal but no
+#	in out. When they differ, or when out holds runs and a journal but no
 #	record, prints why on stderr and removes the runs, their analysis
 #	outputs and the journal, so the job starts over; then records the new
 #	configuration. Does nothing when they match, so a rerun after a crash
@@ -96,7 +96,9 @@ proc hedwf::prepareRuns {subcommand options} {
         }
         set reason "the runs in \"$out\" were made with other options or inputs\
             (changed: [join [changedOptions $recorded $current] {, }])"
-    } elseif {[file exists [file join $out run]]} {
+    } elseif {[file exists [file join $out run]] && [llength $journal] > 0} {
+        # Only a folder with hedflow's journal is known to be hedflow's: the
+        # run folder of a user's own folder is never removed.
         set reason "\"$out\" holds runs but no record of the options and inputs that\
             made them"
     } else {
