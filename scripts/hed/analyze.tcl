@@ -37,7 +37,13 @@ if {[dict get $hedwf::options plots] ni {0 1}} {
 }
 if {[hedwf::checkOnly]} {
     hedwf::prepareOut analyze [dict get $hedwf::options out]
-    hedwf::checkInputs analyze {hedwf::analyzeInputs $hedwf::options}
+    # Every record is read here once, so a malformed row is one clear error
+    # before the MPI job instead of a failure on several ranks.
+    hedwf::checkInputs analyze {
+        foreach input [hedwf::analyzeInputs $hedwf::options] {
+            hed::partial_file [dict get $input path]
+        }
+    }
     exit 0
 }
 hedwf::runWorkflow [dict get $hedwf::options out] {
