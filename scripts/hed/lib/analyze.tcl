@@ -138,15 +138,23 @@ proc hedwf::chunkTask {path drug start end} {
     return [hed::partial_file $path {*}$options]
 }
 
+# hedwf::spearmanTask --
+#
+#	The task that computes Spearman's correlation of a file read in
+#	chunks: ranks need every record at once, so they do not merge.
+proc hedwf::spearmanTask {path} {
+    return [dict get [hed::metrics $path] scc]
+}
+
 # hedwf::mergedStatistics --
 #
 #	Returns the result of a file read in chunks, in the layout of
-#	hed::file_statistics: the merged partial and its statistics. Spearman
-#	needs every record at once and does not merge, so scc is undefined.
-proc hedwf::mergedStatistics {partials} {
+#	hed::file_statistics: the merged partial and its statistics, with scc
+#	from hedwf::spearmanTask.
+proc hedwf::mergedStatistics {partials scc} {
     set merged [hed::partial_merge {*}$partials]
     set metrics [hed::partial_result $merged]
-    dict set metrics scc ""
+    dict set metrics scc $scc
     return [dict create metrics $metrics partial $merged]
 }
 
@@ -206,7 +214,7 @@ proc hedwf::analyzeStage {options} {
                 [list hedwf::fileTask $path [dict get $input drug]]]]
             continue
         }
-        set futures {}
+        set futures [list [turbine::submit -key $key/scc [list hedwf::spearmanTask $path]]]
         for {set start 0} {$start < $size} {incr start $chunkBytes} {
             set end [expr {$start + $chunkBytes}]
             lappend futures [turbine::submit -key $key/chunk/$start-$end \
@@ -220,7 +228,7 @@ proc hedwf::analyzeStage {options} {
         if {[lindex $entry 0] eq "whole"} {
             lappend results [lindex $values 0]
         } else {
-            lappend results [mergedStatistics $values]
+            lappend results [mergedStatistics [lrange $values 1 end] [lindex $values 0]]
         }
     }
     turbine::log info "analyze: statistics of [llength $results] files merged"
