@@ -22,7 +22,9 @@ maps runs to drugs. A rerun with the same DIR skips finished runs.
   --out DIR             output folder, created when missing
   --k K                 neighbour drugs of the built-in model (default 10)
   --model-command CMD   run CMD RUN_FOLDER per drug instead of the built-in
-                        model; CMD must write test_y_data_predicted.csv there
+                        model; CMD must write test_y_data_predicted.csv there.
+                        CMD is split into words as a Tcl list: brace or
+                        quote a word with spaces, as in {sh -c {exit 0}}
   --retries N           attempts after a failed run (default 0)
   --timeout SECONDS     time limit of one run"
 
