@@ -180,7 +180,7 @@ proc hedwf::bootstrapSeed {seed drug} {
 # hedwf::analyzeStage --
 #
 #	Runs the stage on the leader and writes every output. Returns a dict
-#	{tables DICT outputs DICT failed LIST} for the report, where failed
+#	{tables DICT outputs DICT failed LIST staging DIR} for the report, where failed
 #	lists the runs left out (option failed-runs).
 proc hedwf::analyzeStage {options} {
     variable bootstrapChunk
@@ -261,14 +261,20 @@ proc hedwf::analyzeStage {options} {
         }
     }
 
-    set outputs [hed::write_tables $tables [file join $out hed.h5] [file join $out tables] \
-        [file join $out plots] [dict get $options plots]]
-    turbine::log info "analyze: outputs written to $out"
+    # The outputs go to a staging folder and replace the earlier ones only
+    # once all are written (hedwf::publishOutputs, after the report), so a
+    # failure leaves the previous set whole instead of half replaced.
+    set staging [file join $out .hedflow staging]
+    file delete -force $staging
+    file mkdir $staging
+    set outputs [hed::write_tables $tables [file join $staging hed.h5] [file join $staging tables] \
+        [file join $staging plots] [dict get $options plots]]
+    turbine::log info "analyze: outputs written to $staging"
     foreach message [dict get $outputs messages] {
         turbine::log -always warn "analyze: $message"
     }
     set failed [expr {[dict exists $options failed-runs] ? [dict get $options failed-runs] : {}}]
-    return [dict create tables $tables outputs $outputs failed $failed]
+    return [dict create tables $tables outputs $outputs failed $failed staging $staging]
 }
 
 # hedwf::tableCsv --

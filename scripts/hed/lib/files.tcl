@@ -24,6 +24,27 @@ proc hedwf::writeAtomically {path text} {
     file rename -force $temporary $path
 }
 
+# hedwf::publishOutputs --
+#
+#	Moves every file and folder of staging into out, replacing those of
+#	the same name, then removes staging. A folder is swapped whole by two
+#	renames, so it never holds a mix of old and new files.
+proc hedwf::publishOutputs {staging out} {
+    set replaced [file join [file dirname $staging] replaced]
+    file delete -force $replaced
+    file mkdir $replaced
+    foreach path [lsort [glob -nocomplain -directory $staging *]] {
+        set target [file join $out [file tail $path]]
+        if {[file isdirectory $target]} {
+            file rename $target [file join $replaced [file tail $path]]
+        }
+        file rename -force $path $target
+    }
+    if {[catch {file delete -force $replaced $staging} message]} {
+        turbine::log -always warn "cannot remove the replaced outputs in \"$replaced\": $message"
+    }
+}
+
 # hedwf::csvText --
 #
 #	Returns CSV text for a header (a list of names) and rows (a list of

@@ -28,8 +28,9 @@ namespace eval hedwf {
 
 # hedwf::writeReport --
 #
-#	Writes report.md and report.html into out from the analysis result
-#	(hedwf::analyzeStage) and a title.
+#	Writes report.md and report.html from the analysis result
+#	(hedwf::analyzeStage) and a title, then moves them and the other
+#	outputs from the staging folder into out.
 proc hedwf::writeReport {out analysis title} {
     variable reportSections
     set tables [dict get $analysis tables]
@@ -80,8 +81,10 @@ Every table is in <a href=\"tables/\">tables/</a> as CSV and in <code>hed.h5</co
     }
     lappend html "</body></html>"
 
-    writeAtomically [file join $out report.md] "[join $markdown \n]\n"
-    writeAtomically [file join $out report.html] "[join $html \n]\n"
+    set staging [dict get $analysis staging]
+    writeAtomically [file join $staging report.md] "[join $markdown \n]\n"
+    writeAtomically [file join $staging report.html] "[join $html \n]\n"
+    publishOutputs $staging $out
 }
 
 # hedwf::TableRows --
