@@ -35,6 +35,10 @@ proc turbine::runProgram {command options} {
     set environment {}
     if {[dict exists $options env]} {
         dict for {name value} [dict get $options env] {
+            if {$name eq "" || [string first = $name] >= 0} {
+                return -code error -errorcode [list TURBINE ARGUMENT ENV $name] \
+                    "turbine::app: invalid -env name \"$name\": a name cannot contain \"=\" or be empty"
+            }
             lappend environment $name=$value
         }
     }

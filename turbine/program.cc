@@ -118,7 +118,10 @@ Supervise(char *const *argv, char *const *envp, int in, int out, int err, int re
     const pid_t program = rankGone ? -1 : fork();
     if (program == 0) {
         ResetSignals();
-        execvpe(argv[0], argv, envp);
+        // execvp looks the program up in the PATH of environ, so a PATH
+        // given with -env takes effect.
+        environ = const_cast<char **>(envp);
+        execvp(argv[0], argv);
         const int error = errno;
         WriteAll(EXEC_REPORT_FD, &error, sizeof error);
         _exit(127);
@@ -142,9 +145,12 @@ Supervise(char *const *argv, char *const *envp, int in, int out, int err, int re
             kill(getpid(), number);
             _exit(128 + number);
         }
-        if (errno == EINTR && rankGone) {
+        // A SIGTERM that the program sent (to its group, say) leaves the
+        // rank as this process's parent; the kernel's comes once it is gone.
+        if (errno == EINTR && rankGone && getppid() != rank) {
             kill(0, SIGKILL);
         }
+        rankGone = 0;
         if (errno == ECHILD) {
             _exit(127);
         }
