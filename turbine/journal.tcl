@@ -8,10 +8,13 @@
 #	count of the run that wrote it, and answers those keys without running
 #	their tasks again.
 #
-#	A record is the line "hedflow-journal KEYBYTES VALUEBYTES", then the
-#	UTF-8 bytes of the key and of the value, then a newline. A record cut
-#	short by a crash is ignored when the journal is read, and damaged
-#	bytes are skipped up to the next record.
+#	A record is the line "hedflow-journal KEYBYTES VALUEBYTES CRC", then
+#	the UTF-8 bytes of the key and of the value, then a newline; CRC is the
+#	CRC-32 of those bytes in 8 hex digits. A record cut short by a crash is
+#	ignored when the journal is read, and damaged bytes are skipped up to
+#	the next record. Records without CRC, as earlier versions wrote them,
+#	are read too, but not after damage: there the CRC is what tells a real
+#	record from one that a value quotes.
 
 namespace eval turbine {
     variable journalBase ""
@@ -92,24 +95,31 @@ proc turbine::journalParse {shard data warn} {
     variable journalEntries
     set position 0
     set complete 0
+    set damaged 0
     set length [string length $data]
     while {$position < $length} {
         set newline [string first \n $data $position]
         set header [string range $data $position [expr {$newline - 1}]]
         set end -1
-        if {$newline >= 0 && [regexp {^hedflow-journal (\d+) (\d+)$} $header -> keyBytes valueBytes]} {
+        set crc ""
+        # The writer never puts a leading zero, which expr would read as octal.
+        if {$newline >= 0 && [regexp {^hedflow-journal (0|[1-9][0-9]*) (0|[1-9][0-9]*)(?: ([0-9a-f]{8}))?$} \
+                $header -> keyBytes valueBytes crc]} {
             set start [expr {$newline + 1}]
             set end [expr {$start + $keyBytes + $valueBytes}]
         }
         if {$end >= 0 && $end < $length && [string index $data $end] eq "\n"} {
-            set key [encoding convertfrom utf-8 [string range $data $start [expr {$start + $keyBytes - 1}]]]
-            set value [encoding convertfrom utf-8 [string range $data [expr {$start + $keyBytes}] [expr {$end - 1}]]]
-            if {![dict exists $journalEntries $key]} {
-                dict set journalEntries $key $value
+            set bytes [string range $data $start [expr {$end - 1}]]
+            if {$crc eq "" ? !$damaged : [format %08x [zlib crc32 $bytes]] eq $crc} {
+                set key [encoding convertfrom utf-8 [string range $bytes 0 [expr {$keyBytes - 1}]]]
+                set value [encoding convertfrom utf-8 [string range $bytes $keyBytes end]]
+                if {![dict exists $journalEntries $key]} {
+                    dict set journalEntries $key $value
+                }
+                set position [expr {$end + 1}]
+                set complete $position
+                continue
             }
-            set position [expr {$end + 1}]
-            set complete $position
-            continue
         }
 
         # Not a complete record: a torn end, or damage with records after it.
@@ -117,6 +127,7 @@ proc turbine::journalParse {shard data warn} {
         if {$next < 0} {
             break
         }
+        set damaged 1
         if {$warn} {
             turbine::log -always warn "journal $shard: skipping unreadable bytes $position to\
                 [expr {$next - 1}] (line [journalLine $data $position]); the records after them are kept"
@@ -158,8 +169,9 @@ proc turbine::journalRecord {key value} {
     }
     set keyBytes [encoding convertto utf-8 $key]
     set valueBytes [encoding convertto utf-8 $value]
+    set crc [format %08x [zlib crc32 $keyBytes$valueBytes]]
     puts -nonewline $journalChannel \
-        "hedflow-journal [string length $keyBytes] [string length $valueBytes]\n$keyBytes$valueBytes\n"
+        "hedflow-journal [string length $keyBytes] [string length $valueBytes] $crc\n$keyBytes$valueBytes\n"
     turbine::fsync $journalChannel
 }
 
