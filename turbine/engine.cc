@@ -235,7 +235,7 @@ Engine::forget(Tcl_WideInt future)
         }
         futures_.erase(found);
     }
-    watched_.erase(future);
+    // A watched future stays watched: a rule waits for its datum to close.
 }
 
 Tcl_Obj *
@@ -611,7 +611,7 @@ Engine::arriveAndStore(Tcl_WideInt future, Tcl_Obj *outcome)
     Tcl_IncrRefCount(outcome);
     arrive(future, outcome);
     int code = TCL_OK;
-    if (watched_.count(future) != 0) {
+    if (watched_.erase(future) != 0) {
         code = evaluate({words_[CMD_MATERIALIZE], Tcl_NewWideIntObj(future), outcome});
     }
     Tcl_DecrRefCount(outcome);
