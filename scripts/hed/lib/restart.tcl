@@ -77,9 +77,9 @@ proc hedwf::changedOptions {recorded current} {
 #
 #	In the launcher's serial check, before the MPI job: compares the
 #	configuration of the stage (hedwf::lodoRecord) with the one recorded
-#	in out. When they differ, or when out holds runs and a journal but no
-#	record, prints why on stderr and removes the runs, their analysis
-#	outputs and the journal, so the job starts over; then records the new
+#	in out. When they differ, prints why on stderr and removes the runs,
+#	their analysis outputs and the journal, so the job starts over. When
+#	out has no record, removes only the journal. Then records the new
 #	configuration. Does nothing when they match, so a rerun after a crash
 #	keeps its finished runs.
 proc hedwf::prepareRuns {subcommand options} {
@@ -94,14 +94,21 @@ proc hedwf::prepareRuns {subcommand options} {
         if {$recorded eq $current} {
             return
         }
+        set changed [join [changedOptions $recorded $current] {, }]
+        if {$changed eq ""} {
+            set changed "the order of the inputs"
+        }
         set reason "the runs in \"$out\" were made with other options or inputs\
-            (changed: [join [changedOptions $recorded $current] {, }])"
-    } elseif {[file exists [file join $out run]] && [llength $journal] > 0} {
-        # Only a folder with hedflow's journal is known to be hedflow's: the
-        # run folder of a user's own folder is never removed.
-        set reason "\"$out\" holds runs but no record of the options and inputs that\
-            made them"
+            (changed: $changed)"
     } else {
+        # Without a record nothing shows who wrote the runs (a user, or
+        # another hedflow command), so none is removed; the journal is not
+        # trusted either, and every run is computed again over the old one.
+        if {[llength $journal] > 0} {
+            puts stderr "hedflow hed $subcommand: \"$out\" has a journal but no record of the\
+                options and inputs of its runs; every run is computed again"
+            file delete {*}$journal
+        }
         writeAtomically $recordPath $current
         return
     }
