@@ -95,15 +95,24 @@ proc hedmetrics::reportSkipped {path result} {
 
 # hedmetrics::emit --
 #
-#	Prints line on stdout. When the reader has gone (as with `| head`),
-#	exits with status 141, as a program that SIGPIPE ended does, without
-#	a traceback: Tcl ignores SIGPIPE and raises EPIPE instead.
-proc hedmetrics::emit {line} {
-    if {[catch {puts $line} message options]} {
+#	Prints line on stdout, or with no line flushes stdout. When the reader
+#	has gone (as with `| head`), exits with status 141, as a program that
+#	SIGPIPE ended does, without a traceback: Tcl ignores SIGPIPE and raises
+#	EPIPE instead. Any other write error (a full disk) exits 1 with a
+#	message, so no output is lost in silence.
+proc hedmetrics::emit {args} {
+    if {[catch {
+        if {[llength $args] == 0} {
+            flush stdout
+        } else {
+            puts [lindex $args 0]
+        }
+    } message options]} {
         if {[lrange [dict get $options -errorcode] 0 1] eq {POSIX EPIPE}} {
             exit 141
         }
-        return -options $options $message
+        puts stderr "hedflow hed metrics: cannot write the output: $message"
+        exit 1
     }
 }
 
@@ -127,6 +136,7 @@ proc hedmetrics::main {arguments} {
         emit [dict get $result line]
         reportSkipped $path $result
     }
+    emit
     return $status
 }
 
