@@ -26,6 +26,13 @@ if {[hedwf::checkOnly]} {
 }
 hedwf::runWorkflow [dict get $hedwf::options out] {
     set hedwf::failed [hedwf::lodoStage $hedwf::options]
+    set hedwf::total [llength [hedwf::readCsv [file join [dict get $hedwf::options out] runs.csv]]]
+    if {[llength $hedwf::failed] == $hedwf::total} {
+        # Nothing to analyze; the failure table that follows says why.
+        turbine::log -always error "run: all $hedwf::total model runs failed, so there is no analysis;\
+            see the failed tasks below, fix the model command and run the same command again"
+        return
+    }
     if {[llength $hedwf::failed] > 0} {
         turbine::log -always error "run: runs failed: [join $hedwf::failed {, }]; the analysis covers the others"
     }
