@@ -2,9 +2,10 @@
 #
 #	External programs as tasks. turbine::app (see futures.tcl) queues a
 #	task whose script calls turbine::runProgram on a worker. The program
-#	runs under a supervisor in a session of its own (program.cc), so a
-#	timeout kills its whole process group, children included, and so does
-#	the end of the rank that started it.
+#	runs under a supervisor in a session of its own (program.cc), which
+#	kills the program's whole process group, children included, at a
+#	timeout, when the rank that started it ends, and when the program
+#	itself ends.
 
 namespace eval turbine {
     # Lines of stderr kept in the error of a program that failed.
@@ -132,11 +133,12 @@ proc turbine::programOutput {channel state} {
 
 # turbine::programTimeout --
 #
-#	Kills the process group of a program that ran past its time limit.
+#	Stops a program that ran past its time limit: its supervisor, pid,
+#	kills the program's process group when it gets SIGTERM.
 proc turbine::programTimeout {pid state} {
     upvar #0 $state app
     dict set app timedOut 1
-    catch {exec kill -KILL -- -$pid}
+    catch {exec kill -TERM $pid}
 }
 
 # turbine::ProcessRunning --

@@ -28,12 +28,12 @@ namespace {
 // The descriptor on which the program's process reports a failed exec.
 constexpr int EXEC_REPORT_FD = 3;
 
-volatile sig_atomic_t rankGone = 0;
+volatile sig_atomic_t stopRequested = 0;
 
 void
-NoteRankGone(int)
+NoteStopRequest(int)
 {
-    rankGone = 1;
+    stopRequested = 1;
 }
 
 /* Closes every descriptor from first up. */
@@ -89,10 +89,13 @@ WriteAll(int fd, const void *data, size_t length)
  * Supervise --
  *
  *	Runs in the forked child: becomes a session leader, starts the
- *	program in a child of its own and waits for it, then ends the way the
- *	program ended. When the rank dies first (the kernel sends SIGTERM,
- *	see PR_SET_PDEATHSIG), kills the whole process group instead, so no
- *	program outlives its rank and keeps the job waiting.
+ *	program as the leader of a process group of its own and waits for it,
+ *	then ends the way the program ended. SIGTERM asks it to stop: the rank
+ *	sends it at a time limit, and the kernel when the rank dies (see
+ *	PR_SET_PDEATHSIG). It then kills the program's group, so no program
+ *	outlives its rank and keeps the job waiting. When the program ends,
+ *	the rest of its group (children left in the background) is killed
+ *	too, so the program's stdout reaches end-of-file at once.
  */
 [[noreturn]] void
 Supervise(char *const *argv, char *const *envp, int in, int out, int err, int report, pid_t rank)
@@ -107,16 +110,17 @@ Supervise(char *const *argv, char *const *envp, int in, int out, int err, int re
     CloseFrom(EXEC_REPORT_FD + 1);
 
     struct sigaction action {};
-    action.sa_handler = NoteRankGone;
+    action.sa_handler = NoteStopRequest;
     sigemptyset(&action.sa_mask);
     sigaction(SIGTERM, &action, nullptr);
     prctl(PR_SET_PDEATHSIG, SIGTERM);
     if (getppid() != rank) {
-        rankGone = 1;
+        stopRequested = 1;
     }
 
-    const pid_t program = rankGone ? -1 : fork();
+    const pid_t program = stopRequested ? -1 : fork();
     if (program == 0) {
+        setpgid(0, 0);
         ResetSignals();
         // execvp looks the program up in the PATH of environ, so a PATH
         // given with -env takes effect.
@@ -130,10 +134,13 @@ Supervise(char *const *argv, char *const *envp, int in, int out, int err, int re
     if (program < 0) {
         _exit(127);
     }
+    // Both sides set the group, so a kill right after the fork finds it.
+    setpgid(program, program);
 
     for (;;) {
         int status = 0;
         if (waitpid(program, &status, 0) == program) {
+            kill(-program, SIGKILL);
             if (WIFEXITED(status)) {
                 _exit(WEXITSTATUS(status));
             }
@@ -145,12 +152,9 @@ Supervise(char *const *argv, char *const *envp, int in, int out, int err, int re
             kill(getpid(), number);
             _exit(128 + number);
         }
-        // A SIGTERM that the program sent (to its group, say) leaves the
-        // rank as this process's parent; the kernel's comes once it is gone.
-        if (errno == EINTR && rankGone && getppid() != rank) {
-            kill(0, SIGKILL);
+        if (errno == EINTR && stopRequested) {
+            kill(-program, SIGKILL);
         }
-        rankGone = 0;
         if (errno == ECHILD) {
             _exit(127);
         }

@@ -2,12 +2,13 @@
  * program.h --
  *
  *	Starting and waiting for the external programs of turbine::app. Each
- *	program runs under a supervisor process that leads a session of its
- *	own. A time limit kills that session's process group, the program's
- *	children included. When the rank that started it dies, the supervisor
- *	kills the group itself. The program inherits no descriptor of the rank
- *	but its three standard streams: stdin is /dev/null, stdout a pipe to
- *	the rank and stderr a file. Does not depend on Tcl.
+ *	program leads a process group of its own, under a supervisor process
+ *	that leads a session. The supervisor kills the program's group, its
+ *	children included, when it gets SIGTERM (the rank's time limit), when
+ *	the rank that started it dies, and when the program ends. The program
+ *	inherits no descriptor of the rank but its three standard streams:
+ *	stdin is /dev/null, stdout a pipe to the rank and stderr a file. Does
+ *	not depend on Tcl.
  */
 #ifndef HEDFLOW_TURBINE_PROGRAM_H
 #define HEDFLOW_TURBINE_PROGRAM_H
@@ -20,7 +21,7 @@
 namespace turbine {
 
 struct StartedProgram {
-    pid_t pid = -1;      // the supervisor, which leads the process group
+    pid_t pid = -1;      // the supervisor: send it SIGTERM to stop the program
     int stdoutFd = -1;   // read end of the program's stdout
 };
 
