@@ -208,7 +208,14 @@ int
 Engine::requireFuture(const char *command, Tcl_Obj *future)
 {
     Tcl_WideInt id = 0;
-    if (Tcl_GetWideIntFromObj(nullptr, future, &id) == TCL_OK && futures_.count(id) != 0) {
+    if (Tcl_GetWideIntFromObj(nullptr, future, &id) != TCL_OK || id >= 0) {
+        Tcl_SetObjResult(interp_, Tcl_ObjPrintf(
+            "%s: invalid future \"%s\"; pass a value returned by turbine::submit, app, rule or map",
+            command, Tcl_GetString(future)));
+        Tcl_SetErrorCode(interp_, "TURBINE", "ARGUMENT", "FUTURE", Tcl_GetString(future), (char *)NULL);
+        return TCL_ERROR;
+    }
+    if (futures_.count(id) != 0) {
         return TCL_OK;
     }
     return NoValue(interp_, command, future, futureRank(id), rank_);
