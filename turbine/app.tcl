@@ -70,9 +70,14 @@ proc turbine::runProgram {command options} {
         set milliseconds [expr {int(1000 * [dict get $options timeout])}]
         set timer [after $milliseconds [list turbine::programTimeout $pid $state]]
     }
+    # A child that left the program's process group can keep stdout open
+    # after the supervisor has ended; the poll then ends the read.
+    set ${state}Ended [after 50 [list turbine::programEnded $pid $channel $state]]
     while {![dict get $app done]} {
         vwait $state
     }
+    after cancel [set ${state}Ended]
+    unset ${state}Ended
     # A program may close its stdout and go on running, so the time limit
     # stays armed until the process itself has exited.
     set poll ${state}Poll
@@ -129,6 +134,25 @@ proc turbine::programOutput {channel state} {
         fileevent $channel readable {}
         dict set app done 1
     }
+}
+
+# turbine::programEnded --
+#
+#	Every 50 ms while the program runs: once its supervisor pid has ended,
+#	takes what stdout holds now and marks the run done.
+proc turbine::programEnded {pid channel state} {
+    upvar #0 $state app
+    upvar #0 ${state}Ended timer
+    if {[dict get $app done]} {
+        return
+    }
+    if {[ProcessRunning $pid]} {
+        set timer [after 50 [list turbine::programEnded $pid $channel $state]]
+        return
+    }
+    fileevent $channel readable {}
+    catch {dict append app stdout [read $channel]}
+    dict set app done 1
 }
 
 # turbine::programTimeout --
