@@ -24,21 +24,31 @@ proc hedwf::writeAtomically {path text} {
     file rename -force $temporary $path
 }
 
+namespace eval hedwf {
+    # The files and folders of an analysis in its output folder.
+    variable analysisOutputs {hed.h5 tables plots report.html report.md}
+}
+
 # hedwf::publishOutputs --
 #
-#	Moves every file and folder of staging into out, replacing those of
-#	the same name, then removes staging. A folder is swapped whole by two
-#	renames, so it never holds a mix of old and new files.
+#	Moves the analysis outputs of staging into out, replacing those of the
+#	same name, and removes those that staging lacks (plots with --plots 0),
+#	so out never mixes two analyses; then removes staging. A folder is
+#	swapped whole by two renames.
 proc hedwf::publishOutputs {staging out} {
+    variable analysisOutputs
     set replaced [file join [file dirname $staging] replaced]
     file delete -force $replaced
     file mkdir $replaced
-    foreach path [lsort [glob -nocomplain -directory $staging *]] {
-        set target [file join $out [file tail $path]]
-        if {[file isdirectory $target]} {
-            file rename $target [file join $replaced [file tail $path]]
+    foreach name $analysisOutputs {
+        set path [file join $staging $name]
+        set target [file join $out $name]
+        if {[file isdirectory $target] || ([file exists $target] && ![file exists $path])} {
+            file rename $target [file join $replaced $name]
         }
-        file rename -force $path $target
+        if {[file exists $path]} {
+            file rename -force $path $target
+        }
     }
     if {[catch {file delete -force $replaced $staging} message]} {
         turbine::log -always warn "cannot remove the replaced outputs in \"$replaced\": $message"

@@ -9,11 +9,7 @@
 #	and, when a rerun's configuration differs, starts the folder over
 #	before the MPI job opens the journal.
 
-namespace eval hedwf {
-    # Files and folders of OUT that a configuration's runs and their
-    # analysis produce; starting over removes them.
-    variable runOutputs {run runs.csv hed.h5 tables plots report.html report.md}
-}
+namespace eval hedwf {}
 
 # hedwf::lodoRecordPath --
 #
@@ -83,7 +79,7 @@ proc hedwf::changedOptions {recorded current} {
 #	configuration. Does nothing when they match, so a rerun after a crash
 #	keeps its finished runs.
 proc hedwf::prepareRuns {subcommand options} {
-    variable runOutputs
+    variable analysisOutputs
     set out [dict get $options out]
     set recordPath [lodoRecordPath $out]
     set current [lodoRecord $options]
@@ -117,7 +113,8 @@ proc hedwf::prepareRuns {subcommand options} {
         analysis outputs and journal"
     # The record goes first: a check killed halfway then starts over again.
     file delete $recordPath
-    foreach name $runOutputs {
+    # The runs and their analysis are what a configuration produces.
+    foreach name [list run runs.csv {*}$analysisOutputs] {
         file delete -force [file join $out $name]
     }
     file delete {*}$journal
