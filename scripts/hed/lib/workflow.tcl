@@ -29,6 +29,10 @@ proc hedwf::runWorkflow {out body} {
 #	before the MPI job starts.
 proc hedwf::checkInputs {subcommand script} {
     if {[catch {uplevel 1 $script} message options]} {
+        # The reader suggests skipping malformed rows, which the workflows
+        # do not offer.
+        regsub {; fix the row, or skip malformed rows \(option -skip_bad 1, or --skip-bad of hed metrics\)$} \
+            $message {; fix the row and run the command again} message
         puts stderr "hedflow hed $subcommand: $message"
         exit 1
     }
