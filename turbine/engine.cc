@@ -113,6 +113,20 @@ CompactHeader(char kind, Tcl_WideInt future, int replyRank, Tcl_Obj *retries, in
     return line;
 }
 
+} // namespace
+
+int
+InvalidFuture(Tcl_Interp *interp, const char *command, Tcl_Obj *value)
+{
+    Tcl_SetObjResult(interp, Tcl_ObjPrintf(
+        "%s: invalid future \"%s\"; pass a value returned by turbine::submit, app, rule or map",
+        command, Tcl_GetString(value)));
+    Tcl_SetErrorCode(interp, "TURBINE", "ARGUMENT", "FUTURE", Tcl_GetString(value), (char *)NULL);
+    return TCL_ERROR;
+}
+
+namespace {
+
 /* Sets the error of a wait on a future that has no value on this rank.
  * owner is the rank that made the future. Returns TCL_ERROR. */
 int
@@ -209,11 +223,7 @@ Engine::requireFuture(const char *command, Tcl_Obj *future)
 {
     Tcl_WideInt id = 0;
     if (Tcl_GetWideIntFromObj(nullptr, future, &id) != TCL_OK || id >= 0) {
-        Tcl_SetObjResult(interp_, Tcl_ObjPrintf(
-            "%s: invalid future \"%s\"; pass a value returned by turbine::submit, app, rule or map",
-            command, Tcl_GetString(future)));
-        Tcl_SetErrorCode(interp_, "TURBINE", "ARGUMENT", "FUTURE", Tcl_GetString(future), (char *)NULL);
-        return TCL_ERROR;
+        return InvalidFuture(interp_, command, future);
     }
     if (futures_.count(id) != 0) {
         return TCL_OK;
@@ -970,11 +980,7 @@ Engine::waitAll(const char *command, Tcl_Obj *futures)
     int code = TCL_OK;
     for (int i = 0; i < count && code == TCL_OK; i++) {
         if (Tcl_GetWideIntFromObj(nullptr, items[i], &ids[i]) != TCL_OK || ids[i] == 0) {
-            Tcl_SetObjResult(interp_, Tcl_ObjPrintf(
-                "%s: invalid future \"%s\"; pass a value returned by turbine::submit, app, rule or map",
-                command, Tcl_GetString(items[i])));
-            Tcl_SetErrorCode(interp_, "TURBINE", "ARGUMENT", "FUTURE", Tcl_GetString(items[i]), (char *)NULL);
-            code = TCL_ERROR;
+            code = InvalidFuture(interp_, command, items[i]);
         }
     }
     for (int i = 0; i < count && code == TCL_OK; i++) {

@@ -46,6 +46,10 @@ struct Counts {
     Tcl_WideInt skipped = 0;
 };
 
+/* Sets the error of command for a value that is not a future and returns
+ * TCL_ERROR. */
+int InvalidFuture(Tcl_Interp *interp, const char *command, Tcl_Obj *value);
+
 class Engine {
 public:
     explicit Engine(Tcl_Interp *interp);

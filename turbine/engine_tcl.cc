@@ -152,11 +152,7 @@ ForgetCmd(ClientData data, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
     for (int i = 0; i < count; i++) {
         Tcl_WideInt future = 0;
         if (GetFuture(nullptr, items[i], &future) != TCL_OK) {
-            Tcl_SetObjResult(interp, Tcl_ObjPrintf(
-                "turbine::forget: invalid future \"%s\"; pass values returned by turbine::submit, app, rule or map",
-                Tcl_GetString(items[i])));
-            Tcl_SetErrorCode(interp, "TURBINE", "ARGUMENT", "FUTURE", Tcl_GetString(items[i]), (char *)NULL);
-            return TCL_ERROR;
+            return hedflow::turbine::InvalidFuture(interp, "turbine::forget", items[i]);
         }
         EngineOf(data).forget(future);
     }

@@ -90,12 +90,12 @@ WriteAll(int fd, const void *data, size_t length)
  *
  *	Runs in the forked child: becomes a session leader, starts the
  *	program as the leader of a process group of its own and waits for it,
- *	then ends the way the program ended. SIGTERM asks it to stop: the rank
- *	sends it at a time limit, and the kernel when the rank dies (see
- *	PR_SET_PDEATHSIG). It then kills the program's group, so no program
- *	outlives its rank and keeps the job waiting. When the program ends,
- *	the rest of its group (children left in the background) is killed
- *	too, so the program's stdout reaches end-of-file at once.
+ *	then ends the way the program ended. SIGTERM is a stop request: the
+ *	rank sends it at a time limit, and the kernel sends it when the rank
+ *	dies (see PR_SET_PDEATHSIG). It then kills the program's group, so no
+ *	program outlives its rank and keeps the job waiting. When the program
+ *	ends, the rest of its group (children left in the background) is
+ *	killed too, so the program's stdout reaches end-of-file at once.
  */
 [[noreturn]] void
 Supervise(char *const *argv, char *const *envp, int in, int out, int err, int report, pid_t rank)

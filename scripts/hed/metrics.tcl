@@ -93,21 +93,15 @@ proc hedmetrics::reportSkipped {path result} {
     }
 }
 
-# hedmetrics::emit --
+# hedmetrics::output --
 #
-#	Prints line on stdout, or with no line flushes stdout. When the reader
+#	Runs a command that writes to stdout (puts or flush). When the reader
 #	has gone (as with `| head`), exits with status 141, as a program that
 #	SIGPIPE ended does, without a traceback: Tcl ignores SIGPIPE and raises
 #	EPIPE instead. Any other write error (a full disk) exits 1 with a
 #	message, so no output is lost in silence.
-proc hedmetrics::emit {args} {
-    if {[catch {
-        if {[llength $args] == 0} {
-            flush stdout
-        } else {
-            puts [lindex $args 0]
-        }
-    } message options]} {
+proc hedmetrics::output {args} {
+    if {[catch {{*}$args} message options]} {
         if {[lrange [dict get $options -errorcode] 0 1] eq {POSIX EPIPE}} {
             exit 141
         }
@@ -124,7 +118,7 @@ proc hedmetrics::main {arguments} {
     set format [dict get $options format]
     set readOptions [list -skip_bad [dict get $options skipBad]]
     if {$format eq "csv"} {
-        emit [hed::metrics_csv_header]
+        output puts [hed::metrics_csv_header]
     }
     set status 0
     foreach path [dict get $options files] {
@@ -133,10 +127,10 @@ proc hedmetrics::main {arguments} {
             set status 1
             continue
         }
-        emit [dict get $result line]
+        output puts [dict get $result line]
         reportSkipped $path $result
     }
-    emit
+    output flush stdout
     return $status
 }
 
